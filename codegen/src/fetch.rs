@@ -1,0 +1,240 @@
+//! Obtaining pinned artifacts with the ordinary package clients (`pip download`,
+//! `apt-get download`, neither needs root) and checking them against their sha256.
+
+use crate::error::{Error, Result};
+use crate::fsutil::{run, sha256_file, Progress};
+use crate::lock::{Artifact, Origin};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const PIP_INSTALL: &str = "install pip: apt-get install -y python3-pip";
+const APT_INSTALL: &str = "apt-get is Debian's package client; on another system download the file by hand into the cache's downloads/ folder";
+
+/// Returns the path of `artifact` in `downloads`, downloading it first if it is not there, and
+/// verifies its sha256 (a mismatch is an error, never silently re-downloaded).
+pub fn ensure_artifact(
+    artifact: &Artifact,
+    downloads: &Path,
+    progress: Progress,
+) -> Result<PathBuf> {
+    let path = downloads.join(&artifact.file);
+    if !path.is_file() {
+        progress.step(format!(
+            "  downloading {} with {}",
+            artifact.describe(),
+            client(artifact.origin)
+        ));
+        let fetched = download(
+            artifact.origin,
+            &artifact.package,
+            Some(&artifact.version),
+            downloads,
+            &platforms(&artifact.file),
+        )?;
+        if fetched.file_name().and_then(|n| n.to_str()) != Some(artifact.file.as_str()) {
+            return Err(Error::new(format!(
+                "{} served {} instead of the pinned {}",
+                client(artifact.origin),
+                fetched.display(),
+                artifact.file
+            ))
+            .hint("re-pin with `cargo xtask headers --update`"));
+        }
+    }
+    progress.step(format!("  verifying sha256 of {}", artifact.file));
+    verify(artifact, &path)?;
+    Ok(path)
+}
+
+/// Checks `path` against the pinned sha256.
+pub fn verify(artifact: &Artifact, path: &Path) -> Result<()> {
+    let actual = sha256_file(path)?;
+    if actual != artifact.sha256 {
+        return Err(Error::new(format!(
+            "sha256 mismatch for {}: the lock file pins {}, the file has {actual}",
+            artifact.describe(),
+            artifact.sha256
+        ))
+        .file(path)
+        .hint("the download is corrupt or was replaced: delete the file and run `cargo xtask headers` again; if the registry really changed it, re-pin with `cargo xtask headers --update` and review the diff"));
+    }
+    Ok(())
+}
+
+/// The newest version of `package` the registry serves now, downloaded into `downloads`:
+/// `(version, file)`. For `--update`.
+pub fn download_latest(
+    origin: Origin,
+    package: &str,
+    downloads: &Path,
+    platforms: &[String],
+) -> Result<(String, PathBuf)> {
+    let path = download(origin, package, None, downloads, platforms)?;
+    let version = match origin {
+        Origin::Pypi => {
+            // name-version-pytag-abitag-platform.whl
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            name.split('-').nth(1).map(str::to_string).ok_or_else(|| {
+                Error::new(format!("cannot read the version from wheel name {name}")).file(&path)
+            })?
+        }
+        Origin::Debian => run(
+            Command::new("dpkg-deb").arg("-f").arg(&path).arg("Version"),
+            "apt-get install -y dpkg",
+        )?
+        .trim()
+        .to_string(),
+    };
+    Ok((version, path))
+}
+
+fn client(origin: Origin) -> &'static str {
+    match origin {
+        Origin::Pypi => "pip download",
+        Origin::Debian => "apt-get download",
+    }
+}
+
+/// The platform tags of a wheel file name (`…-manylinux_2_12_x86_64.manylinux2010_x86_64.whl`),
+/// so that `pip download` fetches that exact wheel whatever the host is.
+pub fn platforms(file: &str) -> Vec<String> {
+    let stem = file.strip_suffix(".whl").unwrap_or("");
+    match stem.rsplit('-').next() {
+        Some(tags) if !stem.is_empty() && tags != "any" => {
+            tags.split('.').map(str::to_string).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// Downloads into a fresh temporary folder under `downloads`, then moves the one file into
+/// `downloads`; returns its final path.
+fn download(
+    origin: Origin,
+    package: &str,
+    version: Option<&str>,
+    downloads: &Path,
+    platforms: &[String],
+) -> Result<PathBuf> {
+    std::fs::create_dir_all(downloads)
+        .map_err(|e| Error::io("create the downloads folder", downloads, e))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".download")
+        .tempdir_in(downloads)
+        .map_err(|e| Error::io("create a temporary folder in", downloads, e))?;
+    let spec = match (origin, version) {
+        (Origin::Pypi, Some(v)) => format!("{package}=={v}"),
+        (Origin::Debian, Some(v)) => format!("{package}={v}"),
+        (_, None) => package.to_string(),
+    };
+    let result = match origin {
+        Origin::Pypi => {
+            let mut cmd = Command::new("python3");
+            cmd.args([
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--disable-pip-version-check",
+            ]);
+            for p in platforms {
+                cmd.args(["--platform", p]);
+            }
+            cmd.arg("--dest").arg(tmp.path()).arg(&spec);
+            run(&mut cmd, PIP_INSTALL)
+        }
+        Origin::Debian => run(
+            Command::new("apt-get")
+                .arg("download")
+                .arg(&spec)
+                .current_dir(tmp.path()),
+            APT_INSTALL,
+        ),
+    };
+    if let Err(mut e) = result {
+        let text = e.message.clone();
+        if text.contains("No matching distribution") || text.contains("was not found") {
+            e = e.hint(format!(
+                "{spec} is no longer served; `cargo xtask headers --update` re-pins to what is served now"
+            ));
+        } else if text.contains("Unable to locate package") {
+            e = e.hint("apt does not know the package: run `apt-get update` (as root) first");
+        }
+        return Err(e);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(tmp.path())
+        .map_err(|e| Error::io("list", tmp.path(), e))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    if files.len() != 1 {
+        return Err(Error::new(format!(
+            "{} of {spec} left {} files, expected one",
+            client(origin),
+            files.len()
+        )));
+    }
+    let file = files.remove(0);
+    let dest = downloads.join(file.file_name().expect("a listed file has a name"));
+    std::fs::rename(&file, &dest).map_err(|e| Error::io("move the download into", &dest, e))?;
+    Ok(dest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn artifact(sha: &str) -> Artifact {
+        Artifact {
+            origin: Origin::Pypi,
+            package: "fixture".into(),
+            version: "1.0".into(),
+            file: "fixture-1.0-py3-none-any.whl".into(),
+            sha256: sha.into(),
+        }
+    }
+
+    #[test]
+    fn sha256_mismatch_is_a_hard_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fixture-1.0-py3-none-any.whl");
+        std::fs::write(&path, b"not what was pinned").unwrap();
+        let e = ensure_artifact(
+            &artifact(&"0".repeat(64)),
+            dir.path(),
+            Progress { quiet: true },
+        )
+        .unwrap_err();
+        assert!(
+            e.message
+                .contains("sha256 mismatch for fixture 1.0 from PyPI"),
+            "{e}"
+        );
+        assert_eq!(e.file.as_deref(), Some(path.as_path()));
+        assert!(e.hint.unwrap().contains("delete the file"));
+        // The file is left for inspection, not replaced.
+        assert_eq!(std::fs::read(&path).unwrap(), b"not what was pinned");
+    }
+
+    #[test]
+    fn matching_sha256_is_accepted_without_download() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("fixture-1.0-py3-none-any.whl"), b"abc").unwrap();
+        let sha = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+        ensure_artifact(&artifact(sha), dir.path(), Progress { quiet: true }).unwrap();
+    }
+
+    #[test]
+    fn wheel_platform_tags() {
+        assert_eq!(
+            platforms("ziglang-0.17.0-py3-none-manylinux_2_12_x86_64.manylinux2010_x86_64.musllinux_1_1_x86_64.whl"),
+            ["manylinux_2_12_x86_64", "manylinux2010_x86_64", "musllinux_1_1_x86_64"]
+        );
+        assert!(platforms("x-1-py3-none-any.whl").is_empty());
+        assert!(platforms("linux.deb").is_empty());
+    }
+}
