@@ -225,7 +225,7 @@ pub fn render_index(specs: &[AbiSpec], tables: &[AbiTables]) -> String {
 
         use crate::Abi;
 
-        #(pub mod #mods;)*
+        #(#[rustfmt::skip] pub mod #mods;)*
 
         #abis_doc
         pub const ABIS: &[&Abi] = &[#(&#mods2::ABI),*];
@@ -378,7 +378,7 @@ mod tests {
         t.abi = "x86_64".into();
         let text = render_index(specs, &[t]);
         syn::parse_file(&text).unwrap();
-        assert!(text.contains("pub mod x86_64;"));
+        assert!(text.contains("#[rustfmt::skip]\npub mod x86_64;"), "{text}");
         assert!(
             text.contains("pub const ABIS: &[&Abi] = &[&x86_64::ABI];"),
             "{text}"

@@ -38,36 +38,67 @@
 //! | [`sh`](sh) | 6.12 | 427 | 133 | — |
 //! | [`xtensa`](xtensa) | 7.2 | 417 | 136 | `target_arch = "xtensa"` |
 use crate::Abi;
-pub mod aarch64;
-pub mod alpha;
-pub mod arc;
-pub mod arm;
-pub mod arm_oabi;
-pub mod csky;
-pub mod hexagon;
-pub mod loongarch32;
-pub mod loongarch64;
-pub mod m68k;
-pub mod microblaze;
-pub mod mips_n32;
-pub mod mips_n64;
-pub mod mips_o32;
-pub mod nios2;
-pub mod openrisc;
-pub mod parisc;
-pub mod parisc64;
-pub mod powerpc;
-pub mod powerpc64;
-pub mod riscv32;
-pub mod riscv64;
-pub mod s390;
-pub mod s390x;
-pub mod sh;
-pub mod sparc;
-pub mod sparc64;
-pub mod x32;
-pub mod x86;
+#[rustfmt::skip]
 pub mod x86_64;
+#[rustfmt::skip]
+pub mod x86;
+#[rustfmt::skip]
+pub mod x32;
+#[rustfmt::skip]
+pub mod aarch64;
+#[rustfmt::skip]
+pub mod arm;
+#[rustfmt::skip]
+pub mod arm_oabi;
+#[rustfmt::skip]
+pub mod riscv64;
+#[rustfmt::skip]
+pub mod riscv32;
+#[rustfmt::skip]
+pub mod loongarch64;
+#[rustfmt::skip]
+pub mod loongarch32;
+#[rustfmt::skip]
+pub mod powerpc64;
+#[rustfmt::skip]
+pub mod powerpc;
+#[rustfmt::skip]
+pub mod s390x;
+#[rustfmt::skip]
+pub mod s390;
+#[rustfmt::skip]
+pub mod mips_o32;
+#[rustfmt::skip]
+pub mod mips_n32;
+#[rustfmt::skip]
+pub mod mips_n64;
+#[rustfmt::skip]
+pub mod sparc64;
+#[rustfmt::skip]
+pub mod sparc;
+#[rustfmt::skip]
+pub mod parisc64;
+#[rustfmt::skip]
+pub mod parisc;
+#[rustfmt::skip]
+pub mod alpha;
+#[rustfmt::skip]
+pub mod arc;
+#[rustfmt::skip]
+pub mod csky;
+#[rustfmt::skip]
+pub mod hexagon;
+#[rustfmt::skip]
+pub mod m68k;
+#[rustfmt::skip]
+pub mod microblaze;
+#[rustfmt::skip]
+pub mod nios2;
+#[rustfmt::skip]
+pub mod openrisc;
+#[rustfmt::skip]
+pub mod sh;
+#[rustfmt::skip]
 pub mod xtensa;
 /// All 31 ABIs, in the order of the generator's ABI table.
 pub const ABIS: &[&Abi] = &[
@@ -103,98 +134,78 @@ pub const ABIS: &[&Abi] = &[
     &sh::ABI,
     &xtensa::ABI,
 ];
-#[cfg(all(
-    any(target_os = "linux", target_os = "android"),
-    target_arch = "aarch64"
-))]
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        all(target_arch = "x86_64", target_pointer_width = "64")
+    )
+)]
+pub use self::x86_64 as native;
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "x86"))]
+pub use self::x86 as native;
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        all(target_arch = "x86_64", target_pointer_width = "32")
+    )
+)]
+pub use self::x32 as native;
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "aarch64"))]
 pub use self::aarch64 as native;
 #[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "arm"))]
 pub use self::arm as native;
-#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "csky"))]
-pub use self::csky as native;
-#[cfg(all(
-    any(target_os = "linux", target_os = "android"),
-    target_arch = "hexagon"
-))]
-pub use self::hexagon as native;
-#[cfg(all(
-    any(target_os = "linux", target_os = "android"),
-    target_arch = "loongarch32"
-))]
-pub use self::loongarch32 as native;
-#[cfg(all(
-    any(target_os = "linux", target_os = "android"),
-    target_arch = "loongarch64"
-))]
-pub use self::loongarch64 as native;
-#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "m68k"))]
-pub use self::m68k as native;
-#[cfg(all(
-    any(target_os = "linux", target_os = "android"),
-    all(
-        any(target_arch = "mips64", target_arch = "mips64r6"),
-        target_pointer_width = "32"
-    )
-))]
-pub use self::mips_n32 as native;
-#[cfg(all(
-    any(target_os = "linux", target_os = "android"),
-    all(
-        any(target_arch = "mips64", target_arch = "mips64r6"),
-        target_pointer_width = "64"
-    )
-))]
-pub use self::mips_n64 as native;
-#[cfg(all(
-    any(target_os = "linux", target_os = "android"),
-    any(target_arch = "mips", target_arch = "mips32r6")
-))]
-pub use self::mips_o32 as native;
-#[cfg(all(
-    any(target_os = "linux", target_os = "android"),
-    target_arch = "powerpc"
-))]
-pub use self::powerpc as native;
-#[cfg(all(
-    any(target_os = "linux", target_os = "android"),
-    target_arch = "powerpc64"
-))]
-pub use self::powerpc64 as native;
-#[cfg(all(
-    any(target_os = "linux", target_os = "android"),
-    target_arch = "riscv32"
-))]
-pub use self::riscv32 as native;
-#[cfg(all(
-    any(target_os = "linux", target_os = "android"),
-    target_arch = "riscv64"
-))]
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "riscv64"))]
 pub use self::riscv64 as native;
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "riscv32"))]
+pub use self::riscv32 as native;
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "loongarch64"))]
+pub use self::loongarch64 as native;
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "loongarch32"))]
+pub use self::loongarch32 as native;
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "powerpc64"))]
+pub use self::powerpc64 as native;
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "powerpc"))]
+pub use self::powerpc as native;
 #[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "s390x"))]
 pub use self::s390x as native;
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        any(target_arch = "mips", target_arch = "mips32r6")
+    )
+)]
+pub use self::mips_o32 as native;
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        all(
+            any(target_arch = "mips64", target_arch = "mips64r6"),
+            target_pointer_width = "32"
+        )
+    )
+)]
+pub use self::mips_n32 as native;
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        all(
+            any(target_arch = "mips64", target_arch = "mips64r6"),
+            target_pointer_width = "64"
+        )
+    )
+)]
+pub use self::mips_n64 as native;
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "sparc64"))]
+pub use self::sparc64 as native;
 #[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "sparc"))]
 pub use self::sparc as native;
-#[cfg(all(
-    any(target_os = "linux", target_os = "android"),
-    target_arch = "sparc64"
-))]
-pub use self::sparc64 as native;
-#[cfg(all(
-    any(target_os = "linux", target_os = "android"),
-    all(target_arch = "x86_64", target_pointer_width = "32")
-))]
-pub use self::x32 as native;
-#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "x86"))]
-pub use self::x86 as native;
-#[cfg(all(
-    any(target_os = "linux", target_os = "android"),
-    all(target_arch = "x86_64", target_pointer_width = "64")
-))]
-pub use self::x86_64 as native;
-#[cfg(all(
-    any(target_os = "linux", target_os = "android"),
-    target_arch = "xtensa"
-))]
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "csky"))]
+pub use self::csky as native;
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "hexagon"))]
+pub use self::hexagon as native;
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "m68k"))]
+pub use self::m68k as native;
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "xtensa"))]
 pub use self::xtensa as native;
 /// Keeps the items it wraps only on targets whose native syscall ABI is one of [`ABIS`].
 macro_rules! cfg_native {
