@@ -1,7 +1,105 @@
-//! Linux syscall numbers and errno values for every kernel ABI, generated from the kernel's
-//! UAPI headers by `cargo xtask gen`.
+//! Calling a syscall your libc does not wrap, with the right number on every Linux
+//! architecture.
+//!
+//! `syscalls-sys` has the syscall numbers and errno values of all 31 Linux syscall ABIs,
+//! generated from the kernel's own UAPI headers, the lookups between names and numbers, an
+//! [`Errno`] that names its code, and [`syscall!`], which issues a syscall with inline asm
+//! on x86_64 (as cheap as writing the asm by hand) and through `libc::syscall` elsewhere.
+//! `#![no_std]`, no required dependency.
+//!
+//! ```
+//! use syscalls_sys::uapi::MFD_CLOEXEC;
+//! use syscalls_sys::{syscall, SYS_close, SYS_lseek, SYS_memfd_create, SYS_read, SYS_write};
+//!
+//! let name = b"demo\0";
+//! // SAFETY: `name` is a NUL-terminated string that outlives the call; memfd_create only
+//! // reads it, and returns a new file descriptor that this example owns.
+//! let fd = unsafe { syscall!(SYS_memfd_create, name.as_ptr(), MFD_CLOEXEC) }.unwrap();
+//!
+//! let data = b"bytes in memory";
+//! // SAFETY: `data` is valid for reads of `data.len()` bytes; `fd` is ours.
+//! let written = unsafe { syscall!(SYS_write, fd, data.as_ptr(), data.len()) }.unwrap();
+//! assert_eq!(written, data.len());
+//!
+//! // Back to the start (offset 0, whence SEEK_SET): the C library's constant.
+//! // SAFETY: lseek touches no memory; `fd` is ours.
+//! unsafe { syscall!(SYS_lseek, fd, 0, libc::SEEK_SET) }.unwrap();
+//!
+//! let mut back = [0u8; 64];
+//! // SAFETY: `back` is valid for writes of `back.len()` bytes and not borrowed elsewhere.
+//! let read = unsafe { syscall!(SYS_read, fd, back.as_mut_ptr(), back.len()) }.unwrap();
+//! assert_eq!(&back[..read], data);
+//!
+//! // SAFETY: `fd` is ours and not used after this.
+//! unsafe { syscall!(SYS_close, fd) }.unwrap();
+//! ```
+//!
+//! # What is in the crate
+//!
+//! - At the root, the target's native ABI: every `SYS_*` syscall number and errno constant
+//!   of it, and [`NATIVE`], its [`Abi`] (x32 is x86_64 with 32-bit pointers; mips o32, n32
+//!   and n64 follow the architecture and pointer width; arm is EABI). On a target with no
+//!   Linux ABI the root has none of these, nor [`Errno`] or the syscall functions; the
+//!   [`abi`] modules are still there.
+//! - [`abi`]: one module per ABI, compiled on every host, so that a 64-bit tracer can decode
+//!   a 32-bit child's syscalls and a seccomp tool can build filters for any architecture;
+//!   [`ABIS`] lists them all.
+//! - [`Abi`]'s lookups, by name and by number, for syscalls and errno values; the by-name
+//!   and by-number ones are `const fn`.
+//! - [`Errno`] and its `Display`: `EBADF: Bad file number`, in the kernel's words.
+//! - [`syscall!`] (decoded `Result<usize, Errno>`) and [`syscall_raw!`] (the return
+//!   register), 0 to 6 arguments converted like C's `syscall()` does ([`SyscallArg`]), and
+//!   the [`syscall0`] … [`syscall6`] functions beneath them.
+//! - [`uapi`]: the UAPI constants the examples need (`memfd_create` flags, file seals).
+//!
+//! # Other ABIs, at run time and at compile time
+//!
+//! ```
+//! use syscalls_sys::{abi, ABIS};
+//!
+//! // Decode a syscall number of a 32-bit x86 child from a 64-bit tracer.
+//! assert_eq!(abi::x86::ABI.name_of(abi::x86::SYS_socketcall), Some("socketcall"));
+//! assert_eq!(abi::x86::ABI.number("memfd_create"), Some(abi::x86::SYS_memfd_create));
+//!
+//! // Lookups are `const fn`: a name checked and resolved while compiling.
+//! const OPENAT2_ON_AARCH64: usize = match abi::aarch64::ABI.number("openat2") {
+//!     Some(nr) => nr,
+//!     None => panic!("aarch64 has no openat2"),
+//! };
+//! assert_eq!(OPENAT2_ON_AARCH64, abi::aarch64::SYS_openat2);
+//!
+//! // Errno values differ between ABIs; each ABI has its own table.
+//! assert_ne!(abi::mips_o32::EDEADLK, abi::x86_64::EDEADLK);
+//! assert_eq!(abi::mips_o32::ABI.errno_name(abi::mips_o32::EDEADLK), Some("EDEADLK"));
+//!
+//! // Which ABIs have a syscall?
+//! let with_fork = ABIS.iter().filter(|abi| abi.number("fork").is_some()).count();
+//! assert!(with_fork < ABIS.len()); // aarch64, riscv, loongarch… only have clone.
+//! ```
+//!
+//! # Errors
+//!
+//! ```
+//! use syscalls_sys::{syscall, Errno, EBADF, SYS_close};
+//!
+//! // SAFETY: closing fd -1 touches no memory and no descriptor anyone owns.
+//! let err = unsafe { syscall!(SYS_close, -1) }.unwrap_err();
+//! assert_eq!(err, Errno::from_raw(EBADF));
+//! assert_eq!(err.name(), Some("EBADF"));
+//! assert_eq!(err.to_string(), "EBADF: Bad file number");
+//! ```
+//!
+//! # Features
+//!
+//! - `std`: `impl std::error::Error for Errno`.
+//! - `libc`: issue syscalls through `libc::syscall` on x86_64 too, instead of inline asm.
+//!   Other Linux targets always use `libc::syscall` (until they get an asm backend), and
+//!   depend on `libc` for it.
 #![no_std]
 #![deny(missing_docs)]
+
+#[cfg(feature = "std")]
+extern crate std;
 
 // Generated by `cargo xtask gen` (prettyplease output): rustfmt must not touch them.
 #[rustfmt::skip]
@@ -14,7 +112,18 @@ pub use abi::ABIS;
 pub use table::Abi;
 
 abi::cfg_native! {
+    mod arg;
+    mod backend;
+    mod call;
+    mod errno;
+
     pub use abi::native::*;
+    pub use arg::SyscallArg;
+    pub use call::{
+        syscall0, syscall0_raw, syscall1, syscall1_raw, syscall2, syscall2_raw, syscall3,
+        syscall3_raw, syscall4, syscall4_raw, syscall5, syscall5_raw, syscall6, syscall6_raw,
+    };
+    pub use errno::Errno;
 
     /// The syscall ABI of the target this crate is compiled for.
     pub const NATIVE: &Abi = &abi::native::ABI;
