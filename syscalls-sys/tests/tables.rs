@@ -42,7 +42,7 @@ fn there_are_31_distinct_abis_with_their_own_names() {
     ];
     for (name, abi) in by_module {
         assert_eq!(abi.name(), name);
-        assert!(ABIS.iter().any(|listed| *listed == abi));
+        assert!(ABIS.contains(&abi));
     }
 }
 
@@ -127,7 +127,9 @@ fn lookups_are_const() {
 /// codes; everyone else uses the generic values.
 #[test]
 fn errno_values_differ_where_the_kernel_says_so() {
-    let families: [(&[&Abi], [(&str, i32); 4]); 5] = [
+    /// Some ABIs, and `(errno name, code)` answers they all share.
+    type Family<'a> = (&'a [&'a Abi], [(&'a str, i32); 4]);
+    let families: [Family; 5] = [
         (
             &[
                 &abi::x86_64::ABI,
