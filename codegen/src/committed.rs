@@ -2,7 +2,7 @@
 //! summary of `gen`, the diff of `gen --check`, `export --json` and `compare`.
 
 use crate::error::{Error, Result};
-use crate::render::MARKER;
+use crate::render::{DESCRIPTION_SEPARATOR, MARKER};
 use crate::tables::{Errno, Syscall};
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -20,80 +20,123 @@ pub struct CommittedTable {
     pub errnos: Vec<Errno>,
 }
 
-/// Parses one generated ABI module.
-pub fn read_module(text: &str) -> Result<CommittedTable> {
-    if !text.starts_with(MARKER) {
-        return Err(Error::new("not a generated file (no @generated marker)"));
-    }
-    let file = syn::parse_file(text).map_err(|e| Error::new(format!("not valid Rust: {e}")))?;
+/// Parses one generated ABI module; `errno_tables` are the `ERRNOS_*` of `abi/shared.rs`.
+pub fn read_module(
+    text: &str,
+    errno_tables: &BTreeMap<String, Vec<Errno>>,
+) -> Result<CommittedTable> {
+    let file = parse_generated(text)?;
     let mut abi = None;
     let mut syscalls = None;
-    let mut errnos = None;
-    for item in &file.items {
-        let syn::Item::Const(c) = item else { continue };
+    for c in consts(&file) {
         match c.ident.to_string().as_str() {
             "ABI" => {
                 let syn::Expr::Call(call) = &*c.expr else {
                     return Err(shape("ABI"));
                 };
                 let args: Vec<&syn::Expr> = call.args.iter().collect();
-                match (
-                    args.first().and_then(|e| lit_str(e)),
-                    args.get(1).and_then(|e| lit_str(e)),
-                ) {
-                    (Some(name), Some(linux)) => abi = Some((name, linux)),
+                let [name, linux, _, errnos] = args.as_slice() else {
+                    return Err(shape("ABI"));
+                };
+                let errnos = path_tail(errnos).ok_or_else(|| shape("ABI"))?;
+                match (lit_str(name), lit_str(linux)) {
+                    (Some(name), Some(linux)) => abi = Some((name, linux, errnos)),
                     _ => return Err(shape("ABI")),
                 }
             }
             "SYSCALLS" => {
-                let rows = tuples(&c.expr).ok_or_else(|| shape("SYSCALLS"))?;
-                let list = rows
-                    .iter()
-                    .map(|row| match row.as_slice() {
-                        [name, number] => Some(Syscall {
-                            name: lit_str(name)?,
-                            number: lit_int(number)?,
-                        }),
-                        _ => None,
-                    })
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| shape("SYSCALLS"))?;
-                syscalls = Some(list);
-            }
-            "ERRNOS" => {
-                let rows = tuples(&c.expr).ok_or_else(|| shape("ERRNOS"))?;
-                let list = rows
-                    .iter()
-                    .map(|row| match row.as_slice() {
-                        [name, code, description] => Some(Errno {
-                            name: lit_str(name)?,
-                            code: i32::try_from(lit_int(code)?).ok()?,
-                            description: lit_str(description)?,
-                        }),
-                        _ => None,
-                    })
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| shape("ERRNOS"))?;
-                errnos = Some(list);
+                let entries = unpack_table(&c.expr).ok_or_else(|| shape("SYSCALLS"))?;
+                syscalls = Some(
+                    entries
+                        .into_iter()
+                        .map(|(name, number)| Syscall { name, number })
+                        .collect(),
+                );
             }
             _ => {}
         }
     }
-    match (abi, syscalls, errnos) {
-        (Some((abi, linux)), Some(syscalls), Some(errnos)) => Ok(CommittedTable {
-            abi,
-            linux,
-            syscalls,
-            errnos,
-        }),
-        _ => Err(Error::new(
-            "incomplete generated module: ABI, SYSCALLS or ERRNOS missing",
-        )),
+    let (Some((abi, linux, errnos)), Some(syscalls)) = (abi, syscalls) else {
+        return Err(Error::new(
+            "incomplete generated module: ABI or SYSCALLS missing",
+        ));
+    };
+    let errnos = errno_tables
+        .get(&errnos)
+        .cloned()
+        .ok_or_else(|| Error::new(format!("{errnos} is not in abi/shared.rs")))?;
+    Ok(CommittedTable {
+        abi,
+        linux,
+        syscalls,
+        errnos,
+    })
+}
+
+/// The `ERRNOS_*` tables of a generated `abi/shared.rs`.
+pub fn read_errno_tables(text: &str) -> Result<BTreeMap<String, Vec<Errno>>> {
+    let file = parse_generated(text)?;
+    let mut tables = BTreeMap::new();
+    for c in consts(&file) {
+        let name = c.ident.to_string();
+        if !name.starts_with("ERRNOS_") {
+            continue;
+        }
+        let syn::Expr::Struct(s) = &*c.expr else {
+            return Err(shape(&name));
+        };
+        let codes = field(s, "codes")
+            .and_then(unpack_table)
+            .ok_or_else(|| shape(&name))?;
+        let descriptions = field(s, "descriptions")
+            .and_then(lit_str)
+            .ok_or_else(|| shape(&name))?;
+        let descriptions: Vec<&str> = descriptions
+            .split_terminator(char::from(DESCRIPTION_SEPARATOR))
+            .collect();
+        if descriptions.len() != codes.len() {
+            return Err(shape(&name));
+        }
+        let errnos = codes
+            .into_iter()
+            .zip(descriptions)
+            .map(|((name, code), description)| {
+                Some(Errno {
+                    name,
+                    code: i32::try_from(code).ok()?,
+                    description: description.to_string(),
+                })
+            })
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| shape(&name))?;
+        tables.insert(name, errnos);
     }
+    Ok(tables)
+}
+
+fn parse_generated(text: &str) -> Result<syn::File> {
+    if !text.starts_with(MARKER) {
+        return Err(Error::new("not a generated file (no @generated marker)"));
+    }
+    syn::parse_file(text).map_err(|e| Error::new(format!("not valid Rust: {e}")))
+}
+
+fn consts(file: &syn::File) -> impl Iterator<Item = &syn::ItemConst> {
+    file.items.iter().filter_map(|item| match item {
+        syn::Item::Const(c) => Some(c),
+        _ => None,
+    })
 }
 
 fn shape(item: &str) -> Error {
     Error::new(format!("`{item}` does not have the generated shape"))
+}
+
+fn field<'a>(s: &'a syn::ExprStruct, name: &str) -> Option<&'a syn::Expr> {
+    s.fields
+        .iter()
+        .find(|f| matches!(&f.member, syn::Member::Named(i) if i == name))
+        .map(|f| &f.expr)
 }
 
 fn lit_str(e: &syn::Expr) -> Option<String> {
@@ -106,28 +149,81 @@ fn lit_str(e: &syn::Expr) -> Option<String> {
     }
 }
 
-fn lit_int(e: &syn::Expr) -> Option<u64> {
+fn lit_bytes(e: &syn::Expr) -> Option<Vec<u8>> {
     match e {
         syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Int(i),
+            lit: syn::Lit::ByteStr(s),
             ..
-        }) => i.base10_parse().ok(),
+        }) => Some(s.value()),
         _ => None,
     }
 }
 
-fn tuples(e: &syn::Expr) -> Option<Vec<Vec<&syn::Expr>>> {
-    let syn::Expr::Array(array) = e else {
-        return None;
+fn lit_byte(e: &syn::Expr) -> Option<u8> {
+    match e {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Byte(b),
+            ..
+        }) => Some(b.value()),
+        _ => None,
+    }
+}
+
+/// The last segment of a path expression, behind an optional `&`: `&super::shared::ERRNOS_0`.
+fn path_tail(e: &syn::Expr) -> Option<String> {
+    let e = match e {
+        syn::Expr::Reference(r) => &*r.expr,
+        e => e,
     };
-    array
-        .elems
-        .iter()
-        .map(|row| match row {
-            syn::Expr::Tuple(t) => Some(t.elems.iter().collect()),
-            _ => None,
-        })
-        .collect()
+    match e {
+        syn::Expr::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// Decodes a packed `Table { … }` into `(name, value)` entries, checking its invariants: names
+/// at the given starts, separator-terminated; values ascending; `by_name` a name-sorted
+/// permutation.
+pub fn unpack_table(e: &syn::Expr) -> Option<Vec<(String, u64)>> {
+    let syn::Expr::Struct(s) = e else { return None };
+    let names = field(s, "names").and_then(lit_str)?;
+    let separator = field(s, "separator").and_then(lit_byte)?;
+    let starts = field(s, "starts").and_then(lit_bytes)?;
+    let values = field(s, "values").and_then(lit_bytes)?;
+    let by_name = field(s, "by_name").and_then(lit_bytes)?;
+    let n = values.len() / 4;
+    if values.len() % 4 != 0 || starts.len() != 2 * n || by_name.len() != 2 * n {
+        return None;
+    }
+    let u16_at = |b: &[u8], i: usize| usize::from(u16::from_le_bytes([b[2 * i], b[2 * i + 1]]));
+    let mut entries = Vec::with_capacity(n);
+    for i in 0..n {
+        let start = u16_at(&starts, i);
+        let rest = names.as_bytes().get(start..)?;
+        let end = rest.iter().position(|&b| b == separator)?;
+        let name = String::from_utf8(rest[..end].to_vec()).ok()?;
+        let value = u64::from(u32::from_le_bytes(
+            values[4 * i..4 * i + 4].try_into().ok()?,
+        ));
+        entries.push((name, value));
+    }
+    if entries.windows(2).any(|w| w[0].1 > w[1].1) {
+        return None;
+    }
+    let order: Vec<usize> = (0..n).map(|i| u16_at(&by_name, i)).collect();
+    let mut seen = vec![false; n];
+    for &i in &order {
+        if i >= n || std::mem::replace(&mut seen[i], true) {
+            return None;
+        }
+    }
+    if order
+        .windows(2)
+        .any(|w| entries[w[0]].0.as_bytes() > entries[w[1]].0.as_bytes())
+    {
+        return None;
+    }
+    Some(entries)
 }
 
 /// Every generated ABI module under `<out_dir>/abi/`, by ABI name. A missing folder is empty.
@@ -137,15 +233,22 @@ pub fn read_dir(out_dir: &Path) -> Result<BTreeMap<String, CommittedTable>> {
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Ok(tables);
     };
+    let shared_path = dir.join("shared.rs");
+    let errno_tables = match std::fs::read_to_string(&shared_path) {
+        Ok(text) => read_errno_tables(&text).map_err(|e| e.file(&shared_path))?,
+        Err(_) => BTreeMap::new(),
+    };
     for entry in entries {
         let path = entry.map_err(|e| Error::io("list", &dir, e))?.path();
-        if path.extension().is_none_or(|e| e != "rs")
-            || path.file_name().is_some_and(|n| n == "mod.rs")
-        {
+        let file_name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if !file_name.ends_with(".rs") || matches!(file_name, "mod.rs" | "shared.rs") {
             continue;
         }
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
-        let table = read_module(&text).map_err(|e| e.file(&path))?;
+        let table = read_module(&text, &errno_tables).map_err(|e| e.file(&path))?;
         tables.insert(table.abi.clone(), table);
     }
     Ok(tables)
@@ -154,56 +257,80 @@ pub fn read_dir(out_dir: &Path) -> Result<BTreeMap<String, CommittedTable>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::render_abi_module;
-    use crate::tables::{AbiTables, LinuxVersion};
+    use crate::render::render_all;
+    use crate::render::tests::sample;
 
     #[test]
     fn reads_back_what_the_renderer_writes() {
-        let t = AbiTables {
-            abi: "arm_oabi".into(),
-            linux: LinuxVersion {
-                major: 6,
-                minor: 12,
-                patch: 117,
-            },
-            origin: "fixture".into(),
-            syscalls: vec![
-                Syscall {
-                    name: "restart_syscall".into(),
-                    number: 0x90_0000,
-                },
-                Syscall {
-                    name: "breakpoint".into(),
-                    number: 0x9f_0001,
-                },
-            ],
-            errnos: vec![Errno {
-                name: "EPERM".into(),
-                code: 1,
-                description: "Operation not permitted".into(),
-            }],
-        };
-        let back = read_module(&render_abi_module(&t)).unwrap();
-        assert_eq!(back.abi, "arm_oabi");
-        assert_eq!(back.linux, "6.12");
-        assert_eq!(back.syscalls, t.syscalls);
-        assert_eq!(back.errnos, t.errnos);
+        let dir = tempfile::tempdir().unwrap();
+        let tables = [
+            sample(
+                "arm_oabi",
+                &[
+                    ("restart_syscall", 0x90_0000),
+                    ("exit", 0x90_0001),
+                    ("breakpoint", 0x9f_0001),
+                ],
+            ),
+            sample("x86", &[("restart_syscall", 0), ("exit", 1)]),
+        ];
+        for (rel, text) in render_all(crate::abi::ABIS, &tables, None) {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let back = read_dir(dir.path()).unwrap();
+        assert_eq!(back.len(), 2);
+        for t in &tables {
+            let b = &back[&t.abi];
+            assert_eq!(b.linux, "7.2");
+            assert_eq!(b.syscalls, t.syscalls);
+            assert_eq!(b.errnos, t.errnos);
+        }
     }
 
     #[test]
     fn refuses_hand_written_or_broken_files() {
-        assert!(read_module("pub const X: u8 = 1;")
+        let none = BTreeMap::new();
+        assert!(read_module("pub const X: u8 = 1;", &none)
             .unwrap_err()
             .message
             .contains("no @generated marker"));
-        let e =
-            read_module("// @generated by `cargo xtask gen` x\nconst ABI: u8 = 1;").unwrap_err();
+        let e = read_module(
+            "// @generated by `cargo xtask gen` x\nconst ABI: u8 = 1;",
+            &none,
+        )
+        .unwrap_err();
         assert!(
             e.message
                 .contains("`ABI` does not have the generated shape"),
             "{e}"
         );
-        let e = read_module("// @generated by `cargo xtask gen` x\nfn (").unwrap_err();
+        let e = read_module("// @generated by `cargo xtask gen` x\nfn (", &none).unwrap_err();
         assert!(e.message.contains("not valid Rust"), "{e}");
+    }
+
+    #[test]
+    fn corrupt_packed_tables_are_refused() {
+        let table = |by_name: &str| {
+            syn::parse_str::<syn::Expr>(&format!(
+                r#"Table {{ names: "b a ", separator: b' ', starts: b"\0\0\x02\0", values: b"\x01\0\0\0\x02\0\0\0", by_name: {by_name} }}"#
+            ))
+            .unwrap()
+        };
+        assert_eq!(
+            unpack_table(&table(r#"b"\x01\0\0\0""#)),
+            Some(vec![("b".to_string(), 1), ("a".to_string(), 2)])
+        );
+        assert_eq!(
+            unpack_table(&table(r#"b"\0\0\x01\0""#)),
+            None,
+            "by_name not sorted by name"
+        );
+        assert_eq!(
+            unpack_table(&table(r#"b"\x01\0\x01\0""#)),
+            None,
+            "by_name not a permutation"
+        );
     }
 }

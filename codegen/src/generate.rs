@@ -5,7 +5,7 @@
 //! anywhere leaves every committed file byte-identical.
 
 use crate::abi::AbiSpec;
-use crate::committed::{read_dir, read_module, CommittedTable};
+use crate::committed::{read_dir, CommittedTable};
 use crate::error::{Context, Error, Result};
 use crate::evaluate::{evaluate, Unit};
 use crate::fsutil::{write_atomic, Progress};
@@ -172,7 +172,7 @@ pub fn generate(inputs: &Inputs<'_>, libclang: &Libclang, opts: &Options<'_>) ->
             .push(format!("  {:<12} skipped: {why}", spec.name));
     }
     outcome.changed = changed_files(&files, &opts.out_dir)?;
-    outcome.changes = describe_changes(&outcome.changed, &opts.out_dir, &tables);
+    outcome.changes = describe_changes(&outcome.changed, &committed, &tables);
     if !opts.check {
         write_files(&files, &outcome.changed, &opts.out_dir)?;
     }
@@ -257,30 +257,34 @@ fn write_files(files: &Files, changed: &[PathBuf], out_dir: &Path) -> Result<()>
 }
 
 /// A per-file account of what differs between the disk and the new tables.
-fn describe_changes(changed: &[PathBuf], out_dir: &Path, new_tables: &[AbiTables]) -> Vec<String> {
+fn describe_changes(
+    changed: &[PathBuf],
+    committed: &std::collections::BTreeMap<String, CommittedTable>,
+    new_tables: &[AbiTables],
+) -> Vec<String> {
     changed
         .iter()
         .map(|rel| {
-            let on_disk = std::fs::read_to_string(out_dir.join(rel)).ok();
             let abi = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+            let is_module = rel.starts_with("abi") && !matches!(abi, "mod" | "shared");
             let new = new_tables.iter().find(|t| t.abi == abi);
-            match (on_disk.as_deref().map(read_module), new) {
-                (None, _) => format!("  {}: missing", rel.display()),
-                (Some(Ok(old)), Some(new)) => {
+            if !is_module {
+                return format!("  {}: stale", rel.display());
+            }
+            match (committed.get(abi), new) {
+                (Some(old), Some(new)) => {
                     let diff = TableDiff::between(&old.syscalls, &new.syscalls);
-                    if diff.is_empty() {
-                        format!(
-                            "  {}: stale (errno values, descriptions or formatting)",
-                            rel.display()
-                        )
-                    } else {
+                    if !diff.is_empty() {
                         format!("  {}: {diff}", rel.display())
+                    } else if old.errnos != new.errnos {
+                        format!("  {}: errno values or descriptions changed", rel.display())
+                    } else {
+                        format!("  {}: stale (header line or formatting)", rel.display())
                     }
                 }
-                (Some(_), None) if rel.starts_with("abi") && abi != "mod" => {
-                    format!("  {}: no longer generated", rel.display())
-                }
-                (Some(_), _) => format!("  {}: stale", rel.display()),
+                (None, Some(_)) => format!("  {}: missing", rel.display()),
+                (Some(_), None) => format!("  {}: no longer generated", rel.display()),
+                (None, None) => format!("  {}: stale", rel.display()),
             }
         })
         .collect()

@@ -1,11 +1,123 @@
 //! [`Abi`]: one Linux syscall ABI's generated tables, and the lookups over them.
 //!
-//! The tables themselves are data written by `cargo xtask gen` (see `src/abi/`); this file is
-//! the hand-written code that reads them. Every lookup is allocation-free; the by-name lookups
-//! are binary searches over a generated name-sorted index and are `const fn`.
+//! The tables are data written by `cargo xtask gen` (`src/abi/`); this file is the hand-written
+//! code that reads them. They are packed ([`Table`]): a few string and byte-string literals per
+//! ABI instead of thousands of array elements, because rustc's time grows with every element
+//! and item, and this crate promises to compile faster than a table-only peer. Every lookup is
+//! allocation-free and `const fn` where the API says so; both directions are binary searches.
 
 use core::cmp::Ordering;
 use core::fmt;
+
+/// A packed, sorted table of `(name, value)` pairs, as the generator writes it.
+///
+/// - `names`: every name, in value order, each followed by one `separator` byte;
+/// - `starts`: for each entry, the byte offset of its name in `names`, as `u16` little-endian;
+/// - `values`: for each entry, its value as `u32` little-endian, in ascending order (entries
+///   that share a value are in the generator's canonical order: the kernel's own name first);
+/// - `by_name`: the entry indices sorted by name in byte order, as `u16` little-endian.
+///
+/// The generator checks the invariants; the decoding below only reads what it wrote.
+#[derive(Clone, Copy)]
+pub(crate) struct Table {
+    pub(crate) names: &'static str,
+    pub(crate) separator: u8,
+    pub(crate) starts: &'static [u8],
+    pub(crate) values: &'static [u8],
+    pub(crate) by_name: &'static [u8],
+}
+
+/// An errno table: names and codes as a [`Table`], plus each code's description (in the same
+/// entry order, each followed by a newline).
+#[derive(Clone, Copy)]
+pub(crate) struct ErrnoTable {
+    pub(crate) codes: Table,
+    pub(crate) descriptions: &'static str,
+    pub(crate) description_starts: &'static [u8],
+}
+
+#[inline]
+const fn u16_at(bytes: &[u8], i: usize) -> usize {
+    bytes[2 * i] as usize | (bytes[2 * i + 1] as usize) << 8
+}
+
+#[inline]
+const fn u32_at(bytes: &[u8], i: usize) -> u32 {
+    bytes[4 * i] as u32
+        | (bytes[4 * i + 1] as u32) << 8
+        | (bytes[4 * i + 2] as u32) << 16
+        | (bytes[4 * i + 3] as u32) << 24
+}
+
+/// The `i`-th of the `separator`-terminated strings of `text`, whose starts are `starts`.
+#[inline]
+const fn piece(text: &'static str, starts: &[u8], separator: u8, i: usize) -> &'static str {
+    let bytes = text.as_bytes();
+    let start = u16_at(starts, i);
+    let mut end = start;
+    while bytes[end] != separator {
+        end += 1;
+    }
+    let (_, rest) = bytes.split_at(start);
+    let (piece, _) = rest.split_at(end - start);
+    match core::str::from_utf8(piece) {
+        Ok(s) => s,
+        // The generator writes ASCII names and cuts only at separator bytes.
+        Err(_) => "",
+    }
+}
+
+impl Table {
+    #[inline]
+    const fn len(&self) -> usize {
+        self.values.len() / 4
+    }
+
+    #[inline]
+    const fn name(&self, i: usize) -> &'static str {
+        piece(self.names, self.starts, self.separator, i)
+    }
+
+    #[inline]
+    const fn value(&self, i: usize) -> u32 {
+        u32_at(self.values, i)
+    }
+
+    /// The entry named `name`.
+    #[inline]
+    const fn find_name(&self, name: &str) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            let i = u16_at(self.by_name, mid);
+            match str_cmp(self.name(i), name) {
+                Ordering::Less => lo = mid + 1,
+                Ordering::Greater => hi = mid,
+                Ordering::Equal => return Some(i),
+            }
+        }
+        None
+    }
+
+    /// The first (canonical) entry with value `value`.
+    #[inline]
+    const fn find_value(&self, value: u64) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.len());
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if (self.value(mid) as u64) < value {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        if lo < self.len() && self.value(lo) as u64 == value {
+            Some(lo)
+        } else {
+            None
+        }
+    }
+}
 
 /// One syscall ABI of the Linux kernel: its syscall numbers and errno values.
 ///
@@ -26,55 +138,48 @@ use core::fmt;
 pub struct Abi {
     name: &'static str,
     linux_version: &'static str,
-    /// `(name, number)`, sorted by number; for aliases of one number the kernel's own name first.
-    syscalls: &'static [(&'static str, usize)],
-    /// Indices into `syscalls`, sorted by name (byte order).
-    syscalls_by_name: &'static [u16],
-    /// `(name, code, description)`, sorted by code; for aliases of one code the first-defined first.
-    errnos: &'static [(&'static str, i32, &'static str)],
-    /// Indices into `errnos`, sorted by name (byte order).
-    errnos_by_name: &'static [u16],
+    syscalls: Table,
+    errnos: &'static ErrnoTable,
 }
 
 impl Abi {
-    /// Builds an ABI from its generated tables. Only the generated modules call this; the
-    /// generator guarantees the sort orders documented on the fields.
+    /// Builds an ABI from its generated tables (only the generated modules call this).
     pub(crate) const fn from_tables(
         name: &'static str,
         linux_version: &'static str,
-        syscalls: &'static [(&'static str, usize)],
-        syscalls_by_name: &'static [u16],
-        errnos: &'static [(&'static str, i32, &'static str)],
-        errnos_by_name: &'static [u16],
+        syscalls: Table,
+        errnos: &'static ErrnoTable,
     ) -> Abi {
         Abi {
             name,
             linux_version,
             syscalls,
-            syscalls_by_name,
             errnos,
-            errnos_by_name,
         }
     }
 
     /// The ABI's canonical name, as in `syscalls_sys::abi::<name>`: `"x86_64"`, `"mips_n32"`, …
+    #[inline]
     pub const fn name(&self) -> &'static str {
         self.name
     }
 
     /// The Linux version (`major.minor`) whose UAPI headers the tables were generated from.
+    #[inline]
     pub const fn linux_version(&self) -> &'static str {
         self.linux_version
     }
 
     /// How many syscall names the ABI has (aliases such as alpha's `getpid` count).
+    #[inline]
     pub const fn len(&self) -> usize {
         self.syscalls.len()
     }
 
     /// Whether the ABI has no syscalls at all (never true for a real ABI).
+    #[inline]
     pub const fn is_empty(&self) -> bool {
-        self.syscalls.is_empty()
+        self.syscalls.len() == 0
     }
 
     /// Every `(name, number)` of the ABI, in number order.
@@ -83,128 +188,119 @@ impl Abi {
     /// let first = syscalls_sys::abi::x86_64::ABI.iter().next();
     /// assert_eq!(first, Some(("read", 0)));
     /// ```
+    #[inline]
     pub fn iter(&self) -> impl ExactSizeIterator<Item = (&'static str, usize)> + Clone {
-        self.syscalls.iter().copied()
+        let table = self.syscalls;
+        (0..table.len()).map(move |i| (table.name(i), table.value(i) as usize))
     }
 
     /// The number of syscall `name` (without any `SYS_`/`__NR_` prefix), if the ABI has it.
     ///
     /// Exact numbers as the kernel uses them: mips numbers include their 4000/5000/6000 base,
     /// x32 numbers the x32 bit, arm OABI numbers the 0x900000 base.
+    #[inline]
     pub const fn number(&self, name: &str) -> Option<usize> {
-        // Binary search of the name-sorted index.
-        let (mut lo, mut hi) = (0, self.syscalls_by_name.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            let (entry, nr) = self.syscalls[self.syscalls_by_name[mid] as usize];
-            match str_cmp(entry, name) {
-                Ordering::Less => lo = mid + 1,
-                Ordering::Greater => hi = mid,
-                Ordering::Equal => return Some(nr),
-            }
+        match self.syscalls.find_name(name) {
+            Some(i) => Some(self.syscalls.value(i) as usize),
+            None => None,
         }
-        None
     }
 
     /// The name of syscall number `nr`, if the ABI has it. Where several names share a number
     /// (alpha's `getpid` and `getxpid`), the one the kernel's table defines is returned.
+    #[inline]
     pub const fn name_of(&self, nr: usize) -> Option<&'static str> {
-        // `syscalls` is sorted by number: find the first entry with `number >= nr`.
-        let (mut lo, mut hi) = (0, self.syscalls.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if self.syscalls[mid].1 < nr {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        if lo < self.syscalls.len() && self.syscalls[lo].1 == nr {
-            Some(self.syscalls[lo].0)
-        } else {
-            None
+        match self.syscalls.find_value(nr as u64) {
+            Some(i) => Some(self.syscalls.name(i)),
+            None => None,
         }
     }
 
     /// The symbolic name of error code `code` (`9` → `"EBADF"` on most ABIs).
+    #[inline]
     pub const fn errno_name(&self, code: i32) -> Option<&'static str> {
         match self.errno_index(code) {
-            Some(i) => Some(self.errnos[i].0),
+            Some(i) => Some(self.errnos.codes.name(i)),
             None => None,
         }
     }
 
     /// The kernel's description of error code `code` (`9` → `"Bad file descriptor"`).
+    #[inline]
     pub const fn errno_description(&self, code: i32) -> Option<&'static str> {
         match self.errno_index(code) {
-            Some(i) => Some(self.errnos[i].2),
+            Some(i) => Some(self.errno_description_at(i)),
             None => None,
         }
     }
 
     /// The code of error `name` on this ABI (`"EDEADLK"` → 35 on x86_64, 45 on mips).
+    #[inline]
     pub const fn errno_number(&self, name: &str) -> Option<i32> {
-        // Binary search of the name-sorted index.
-        let (mut lo, mut hi) = (0, self.errnos_by_name.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            let (entry, code, _) = self.errnos[self.errnos_by_name[mid] as usize];
-            match str_cmp(entry, name) {
-                Ordering::Less => lo = mid + 1,
-                Ordering::Greater => hi = mid,
-                Ordering::Equal => return Some(code),
-            }
+        match self.errnos.codes.find_name(name) {
+            Some(i) => Some(self.errnos.codes.value(i) as i32),
+            None => None,
         }
-        None
     }
 
     /// Every `(name, code, description)` error of the ABI, in code order.
+    #[inline]
     pub fn errnos(
         &self,
     ) -> impl ExactSizeIterator<Item = (&'static str, i32, &'static str)> + Clone {
-        self.errnos.iter().copied()
+        let abi = *self;
+        (0..abi.errnos.codes.len()).map(move |i| {
+            (
+                abi.errnos.codes.name(i),
+                abi.errnos.codes.value(i) as i32,
+                abi.errno_description_at(i),
+            )
+        })
     }
 
-    /// Index of the first (canonical) entry of `errnos` with this code.
+    #[inline]
     const fn errno_index(&self, code: i32) -> Option<usize> {
-        let (mut lo, mut hi) = (0, self.errnos.len());
-        while lo < hi {
-            let mid = lo + (hi - lo) / 2;
-            if self.errnos[mid].1 < code {
-                lo = mid + 1;
-            } else {
-                hi = mid;
-            }
+        if code < 0 {
+            return None;
         }
-        if lo < self.errnos.len() && self.errnos[lo].1 == code {
-            Some(lo)
-        } else {
-            None
-        }
+        self.errnos.codes.find_value(code as u64)
+    }
+
+    #[inline]
+    const fn errno_description_at(&self, i: usize) -> &'static str {
+        piece(
+            self.errnos.descriptions,
+            self.errnos.description_starts,
+            b'\n',
+            i,
+        )
     }
 }
 
 impl fmt::Debug for Abi {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Abi")
             .field("name", &self.name)
             .field("linux_version", &self.linux_version)
             .field("syscalls", &self.syscalls.len())
-            .field("errnos", &self.errnos.len())
+            .field("errnos", &self.errnos.codes.len())
             .finish()
     }
 }
 
 impl PartialEq for Abi {
     /// Two ABIs are equal when they are the same ABI (same canonical name).
+    #[inline]
     fn eq(&self, other: &Abi) -> bool {
-        str_cmp(self.name, other.name).is_eq()
+        self.name == other.name
     }
 }
 
 impl Eq for Abi {}
 
 /// `str` comparison in byte order, usable in `const fn`.
+#[inline]
 const fn str_cmp(a: &str, b: &str) -> Ordering {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let mut i = 0;

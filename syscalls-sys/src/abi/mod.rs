@@ -37,7 +37,9 @@
 //! | [`openrisc`](openrisc) | 6.12 | 338 | 133 | — |
 //! | [`sh`](sh) | 6.12 | 427 | 133 | — |
 //! | [`xtensa`](xtensa) | 7.2 | 417 | 136 | `target_arch = "xtensa"` |
-use crate::Abi;
+use crate::table::Abi;
+#[rustfmt::skip]
+mod shared;
 #[rustfmt::skip]
 pub mod x86_64;
 #[rustfmt::skip]
