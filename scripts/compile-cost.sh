@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Compile cost: wall time of a clean debug `cargo build` of syscalls-sys (this tree, as a path
+# dependency, default features) against `syscall-numbers` and `libc` from crates.io, measured
+# in the same run, interleaved, R times each (cargo clean in between); prints medians and
+# ratios.
+#
+# Each crate is built alone (`cargo build -p <crate>` inside a throwaway project that depends
+# on it), so the figure is the crate's own build plus cargo's fixed start-up, the same for all.
+# Downloads happen before any timing.
+#
+# Usage: scripts/compile-cost.sh [R]   (default R = 7)
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+R=${1:-7}
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# name | dependency line
+crates=(
+    "syscalls-sys|syscalls-sys = { path = \"$repo/syscalls-sys\" }"
+    "syscall-numbers|syscall-numbers = \"4\""
+    "libc|libc = \"0.2\""
+)
+
+for entry in "${crates[@]}"; do
+    name=${entry%%|*}
+    dep=${entry#*|}
+    dir="$tmp/$name"
+    mkdir -p "$dir/src"
+    : >"$dir/src/lib.rs"
+    cat >"$dir/Cargo.toml" <<TOML
+[package]
+name = "compile-cost-$name"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[dependencies]
+$dep
+
+[workspace]
+TOML
+    (cd "$dir" && cargo fetch --quiet)
+    # One untimed build, so that the first timed one does not pay for cold caches alone.
+    (cd "$dir" && cargo build --quiet -p "$name" && cargo clean --quiet)
+done
+
+declare -A times
+for ((i = 1; i <= R; i++)); do
+    for entry in "${crates[@]}"; do
+        name=${entry%%|*}
+        dir="$tmp/$name"
+        (cd "$dir" && cargo clean --quiet)
+        start=$(date +%s%N)
+        (cd "$dir" && cargo build --quiet --offline -p "$name")
+        end=$(date +%s%N)
+        times[$name]+="$(((end - start) / 1000000)) "
+    done
+done
+
+median() { tr ' ' '\n' | grep -v '^$' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+echo "clean debug build, wall time, $R runs each, interleaved (rustc $(rustc --version | cut -d' ' -f2))"
+printf '%-16s %10s   %s\n' crate median_ms "all runs (ms)"
+declare -A med
+for entry in "${crates[@]}"; do
+    name=${entry%%|*}
+    med[$name]=$(echo "${times[$name]}" | median)
+    printf '%-16s %10s   %s\n' "$name" "${med[$name]}" "${times[$name]}"
+done
+echo
+awk -v s="${med[syscalls-sys]}" -v n="${med[syscall-numbers]}" -v l="${med[libc]}" 'BEGIN {
+    printf "syscalls-sys / syscall-numbers = %.2f   (goal: <= 1.00)\n", s / n
+    printf "syscalls-sys / libc            = %.2f   (goal: <= 0.50)\n", s / l
+}'
