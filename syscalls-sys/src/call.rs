@@ -83,7 +83,7 @@ define! {
 /// `SYS_*` constants at the crate root); each argument is an integer or a raw pointer,
 /// widened like C's `syscall()` widens its `long` arguments (see [`SyscallArg`](crate::SyscallArg):
 /// signed integers are sign-extended; anything else does not compile). Expands to a call
-/// of [`syscall0`](crate::syscall0) … [`syscall6`](crate::syscall6), so it must be written
+/// of [`syscall0`] … [`syscall6`], so it must be written
 /// inside an `unsafe` block whose `// SAFETY:` comment shows that their contract holds.
 ///
 /// ```
@@ -167,7 +167,7 @@ macro_rules! syscall {
 /// Like [`syscall!`](crate::syscall!), but returns the raw result as a `usize`, undecoded.
 ///
 /// Same arguments, same conversions, same `unsafe` contract; expands to a call of
-/// [`syscall0_raw`](crate::syscall0_raw) … [`syscall6_raw`](crate::syscall6_raw). With the
+/// [`syscall0_raw`] … [`syscall6_raw`]. With the
 /// inline-asm backend (x86_64 by default) the result is the kernel's return register, where
 /// `-4095..=-1` means `-errno`: nothing is added to the hand-written asm. With the libc
 /// backend it is `libc::syscall`'s return value (`-1` on failure, code in the C `errno`).

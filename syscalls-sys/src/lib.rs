@@ -111,6 +111,11 @@ pub mod uapi;
 pub use abi::ABIS;
 pub use table::Abi;
 
+/// The README's examples, compiled and run as doctests.
+#[cfg(all(doctest, target_os = "linux", target_arch = "x86_64"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 abi::cfg_native! {
     mod arg;
     mod backend;

@@ -1,8 +1,8 @@
 //! How a syscall is issued: the one place that picks a backend for the target.
 //!
-//! Exactly one backend file is compiled, chosen by the single table in [`select_backend!`]
+//! Exactly one backend file is compiled, chosen by the single table in `select_backend!`
 //! below: an inline-asm file for each architecture that has one (unless the `libc` feature
-//! asks for the C library), otherwise [`libc.rs`](libc.rs), which calls `libc::syscall`.
+//! asks for the C library), otherwise `libc.rs`, which calls `libc::syscall`.
 //! Linux targets with neither (no asm backend yet and no C library, such as
 //! `*-unknown-linux-none`) stop with a `compile_error!` instead of guessing.
 //!
@@ -42,7 +42,7 @@
 //! | x86_64 | `syscall` | `rax` | `rdi rsi rdx r10 r8 r9` | `rax` | `-4095..=-1` is `-errno` | `rcx r11` |
 //!
 //! A new architecture gets a file `backend/<arch>.rs` with the 14 functions, a row in this
-//! table, and a line in [`select_backend!`]; `Cargo.toml` must then make `libc` optional on
+//! table, and a line in `select_backend!`; `Cargo.toml` must then make `libc` optional on
 //! it (the two `[target…dependencies]` tables mirror the list below).
 
 use crate::Errno;
