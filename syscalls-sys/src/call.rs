@@ -99,10 +99,15 @@ define! {
 /// assert_eq!(written, Ok(msg.len()));
 /// ```
 ///
-/// Calling it outside `unsafe` does not compile:
+/// Calling it outside `unsafe` does not compile, nor do more than 6 arguments:
 ///
 /// ```compile_fail,E0133
 /// let _ = syscalls_sys::syscall!(syscalls_sys::SYS_getpid);
+/// ```
+///
+/// ```compile_fail
+/// # use syscalls_sys::{syscall, SYS_getpid};
+/// let _ = unsafe { syscall!(SYS_getpid, 1, 2, 3, 4, 5, 6, 7) };
 /// ```
 #[macro_export]
 macro_rules! syscall {
