@@ -71,7 +71,7 @@ pub fn evaluate_all(
 ) -> Result<(Vec<AbiTables>, Option<Vec<UapiConstant>>)> {
     let jobs = &inputs.abis;
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<(AbiTables, Option<Vec<UapiConstant>>)>>>> =
+    let results: Mutex<Vec<Option<AbiOutcome>>> =
         Mutex::new((0..jobs.len()).map(|_| None).collect());
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
@@ -103,11 +103,10 @@ pub fn evaluate_all(
     Ok((tables, constants))
 }
 
-fn evaluate_one(
-    spec: &AbiSpec,
-    tree: &crate::sources::HeaderTree,
-    with_uapi: bool,
-) -> Result<(AbiTables, Option<Vec<UapiConstant>>)> {
+/// One ABI's tables, and the UAPI constants when this ABI supplies them.
+type AbiOutcome = Result<(AbiTables, Option<Vec<UapiConstant>>)>;
+
+fn evaluate_one(spec: &AbiSpec, tree: &crate::sources::HeaderTree, with_uapi: bool) -> AbiOutcome {
     let mut headers: Vec<&str> = PROBE_HEADERS.to_vec();
     if with_uapi {
         headers.extend(UAPI_HEADERS);

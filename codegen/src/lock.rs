@@ -155,9 +155,13 @@ impl Lock {
             check_artifact(&source.artifact)?;
             let mut arches = BTreeSet::new();
             for abi in &source.abis {
-                let spec = specs.iter().find(|s| &s.name == abi).ok_or_else(|| {
-                    Error::new(format!("source {} lists unknown ABI {abi}", source.id)).hint(fix)
-                })?;
+                let spec = specs
+                    .iter()
+                    .find(|s| s.name == abi.as_str())
+                    .ok_or_else(|| {
+                        Error::new(format!("source {} lists unknown ABI {abi}", source.id))
+                            .hint(fix)
+                    })?;
                 arches.insert(spec.kernel_arch.to_string());
             }
             let listed: BTreeSet<String> = source.arches.iter().cloned().collect();

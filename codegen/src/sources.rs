@@ -98,36 +98,36 @@ pub fn pinned<'a>(
             source.id,
             source.artifact.describe()
         );
-        let tree_of_arch: Box<dyn Fn(&AbiSpec) -> Result<Vec<PathBuf>>> = match source.layout()? {
-            Layout::ZigWheel => {
-                let root = prepare_zig(source, cache, &prefix, progress)?;
-                Box::new(move |spec: &AbiSpec| {
+        // An artifact problem concerns every ABI the source supplies: say which.
+        let supplied = source.abis.join(", ");
+        let layout = source.layout()?;
+        let root = match layout {
+            Layout::ZigWheel => prepare_zig(source, cache, &prefix, progress),
+            Layout::DebianKernelSource => prepare_debian(source, cache, &prefix, progress),
+        }
+        .map_err(|e| e.abi(&supplied))?;
+        for name in &source.abis {
+            let spec = specs
+                .iter()
+                .find(|s| s.name == name.as_str())
+                .expect("the lock was validated");
+            let include_dirs = match layout {
+                Layout::ZigWheel => {
                     let dir = spec.zig_dir.ok_or_else(|| {
                         Error::new(format!(
                             "zig's headers have no folder for kernel arch {}",
                             spec.kernel_arch
                         ))
+                        .abi(name)
                         .hint("move this ABI to another source in headers/headers.lock")
                     })?;
-                    Ok(vec![
+                    vec![
                         root.join(format!("{dir}-linux-any")),
                         root.join("any-linux-any"),
-                    ])
-                })
-            }
-            Layout::DebianKernelSource => {
-                let root = prepare_debian(source, cache, &prefix, progress)?;
-                Box::new(move |spec: &AbiSpec| {
-                    Ok(vec![root.join(spec.kernel_arch).join("usr/include")])
-                })
-            }
-        };
-        for name in &source.abis {
-            let spec = specs
-                .iter()
-                .find(|s| &s.name == name)
-                .expect("the lock was validated");
-            let include_dirs = tree_of_arch(spec).map_err(|e| e.abi(name))?;
+                    ]
+                }
+                Layout::DebianKernelSource => vec![root.join(spec.kernel_arch).join("usr/include")],
+            };
             let origin = source.artifact.describe();
             abis.push((
                 spec,

@@ -172,8 +172,9 @@ fn gen(args: &Args) -> Result<ExitCode> {
     outcome.timings.insert(0, ("headers", headers_time));
 
     println!(
-        "{} ABIs (libclang: {}):",
-        outcome.summary.len(),
+        "{} ABIs generated, {} skipped (libclang: {}):",
+        inputs.abis.len(),
+        inputs.skipped.len(),
         clang.version()
     );
     for line in &outcome.summary {
