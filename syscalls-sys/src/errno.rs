@@ -20,9 +20,13 @@ use crate::NATIVE;
 /// assert_eq!(Errno::from_name("EBADF"), Some(err));
 /// println!("{err}"); // EBADF: Bad file number (the kernel's own words)
 /// ```
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+// `Eq` by hand: the derive emits a helper that is codegened here even if unused, and this
+// crate keeps its own build free of codegen (everything is `#[inline]`, built where used).
+#[derive(Clone, Copy, PartialEq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
 pub struct Errno(i32);
+
+impl Eq for Errno {}
 
 impl Errno {
     /// The error with code `code` of the native ABI (positive, as the kernel's `-errno` negated).
@@ -65,6 +69,7 @@ impl Errno {
 
 impl fmt::Display for Errno {
     /// `EBADF: Bad file number`; a code the ABI does not define prints as `errno 4242`.
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (self.name(), self.description()) {
             (Some(name), Some(description)) => write!(f, "{name}: {description}"),
@@ -77,6 +82,7 @@ impl fmt::Display for Errno {
 impl fmt::Debug for Errno {
     /// `Errno { raw: 9, name: "EBADF", description: "Bad file number" }`; only `raw` for a
     /// code the ABI does not define.
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = f.debug_struct("Errno");
         s.field("raw", &self.0);
