@@ -6,12 +6,15 @@
 #
 # Each crate is built alone (`cargo build -p <crate>` inside a throwaway project that depends
 # on it), so the figure is the crate's own build plus cargo's fixed start-up, the same for all.
-# Downloads happen before any timing.
+# Downloads happen before any timing. CARGO_INCREMENTAL=0: cargo builds a path dependency
+# incrementally but a crates.io one never, and the users of syscalls-sys get it from
+# crates.io; without this, syscalls-sys alone would pay for writing incremental caches.
 #
 # Usage: scripts/compile-cost.sh [R]   (default R = 7)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 R=${1:-7}
+export CARGO_INCREMENTAL=0
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
