@@ -44,8 +44,8 @@
 //! - [`abi`]: one module per ABI, compiled on every host, so that a 64-bit tracer can decode
 //!   a 32-bit child's syscalls and a seccomp tool can build filters for any architecture;
 //!   [`ABIS`] lists them all.
-//! - [`Abi`]'s lookups, by name and by number, for syscalls and errno values; the by-name
-//!   and by-number ones are `const fn`.
+//! - [`Abi`]'s lookups, by name and by number, for syscalls and errno values, all `const fn`
+//!   (usable in constants); [`Abi::iter`] and [`Abi::errnos`] list a whole table.
 //! - [`Errno`] and its `Display`: `EBADF: Bad file number`, in the kernel's words.
 //! - [`syscall!`] (decoded `Result<usize, Errno>`) and [`syscall_raw!`] (the return
 //!   register), 0 to 6 arguments converted like C's `syscall()` does ([`SyscallArg`]), and
