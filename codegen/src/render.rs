@@ -7,8 +7,9 @@
 //!
 //! - `abi/shared.rs` defines each distinct `(name, value)` constant once, in a module per set
 //!   of ABIs that share it (`g0`, `g1`, …); 31 ABIs have ~16k `SYS_*` and errno names but
-//!   only ~5.7k distinct ones, and rustc's cost is per item. It also holds each distinct errno
-//!   table once.
+//!   only ~5.7k distinct ones, and rustc's cost is per item. A syscall number that three or
+//!   more of those have is itself defined once (`n::N<number>`) and re-exported under each
+//!   name. It also holds each distinct errno table once.
 //! - `abi/<name>.rs` re-exports its groups (`pub use super::shared::gN::*`) and holds its
 //!   packed lookup table and `ABI`.
 //! - Lookup tables are packed into a few string and byte-string literals per ABI (see
@@ -78,6 +79,9 @@ pub struct SharingPlan {
     groups: Vec<(Vec<usize>, Vec<Constant>)>,
     /// Constants defined in each ABI's own module: those of no other ABI.
     own: Vec<Vec<Constant>>,
+    /// Syscall numbers that three or more `SYS_*` items have: each is defined once (`N<n>` in
+    /// `shared.rs`'s module `n`) and those items become renamed re-exports of it.
+    shared_numbers: std::collections::BTreeSet<u64>,
     /// Distinct errno tables, and for each ABI the index of its own.
     errno_tables: Vec<Vec<Errno>>,
     errno_table_of: Vec<usize>,
@@ -126,6 +130,23 @@ impl SharingPlan {
         for list in &mut own {
             list.sort();
         }
+        // rustc spends ~90k instructions on a const item and ~45k on a `use … as …`: a number
+        // that three items or more share is cheaper defined once and re-exported under each name.
+        let mut uses: BTreeMap<u64, usize> = BTreeMap::new();
+        for c in groups
+            .iter()
+            .flat_map(|(_, c)| c)
+            .chain(own.iter().flatten())
+        {
+            if let Constant::Syscall { number, .. } = c {
+                *uses.entry(*number).or_default() += 1;
+            }
+        }
+        let shared_numbers = uses
+            .into_iter()
+            .filter(|&(_, n)| n >= 3)
+            .map(|(number, _)| number)
+            .collect();
         let mut errno_tables: Vec<Vec<Errno>> = Vec::new();
         let mut errno_table_of = Vec::new();
         for t in tables {
@@ -141,15 +162,48 @@ impl SharingPlan {
         SharingPlan {
             groups,
             own,
+            shared_numbers,
             errno_tables,
             errno_table_of,
         }
     }
 
-    /// How many constant items the plan defines.
+    /// How many names the plan defines (const items and renamed re-exports).
     pub fn item_count(&self) -> usize {
         self.groups.iter().map(|(_, c)| c.len()).sum::<usize>()
             + self.own.iter().map(Vec::len).sum::<usize>()
+    }
+
+    /// `pub const SYS_read: usize = 0;`, or `pub use <numbers>::N0 as SYS_read;` when the number
+    /// is shared; an errno constant with its description as doc. `numbers` is the path of
+    /// module `n` from where the item is written.
+    fn render_constant(&self, c: &Constant, numbers: &TokenStream) -> TokenStream {
+        match c {
+            Constant::Syscall { number, name } => {
+                let ident = format_ident!("SYS_{}", name);
+                if self.shared_numbers.contains(number) {
+                    let shared = format_ident!("N{number}");
+                    quote!(pub use #numbers::#shared as #ident;)
+                } else {
+                    let n = number_literal(*number);
+                    quote!(pub const #ident: usize = #n;)
+                }
+            }
+            Constant::Errno {
+                code,
+                name,
+                description,
+            } => {
+                let ident = format_ident!("{}", name);
+                let code = Literal::i32_unsuffixed(*code);
+                let d = if description.is_empty() {
+                    doc(&format!("Error `{name}`."))
+                } else {
+                    doc(description)
+                };
+                quote!(#d pub const #ident: i32 = #code;)
+            }
+        }
     }
 
     fn groups_of(&self, abi: usize) -> impl Iterator<Item = usize> + '_ {
@@ -158,31 +212,6 @@ impl SharingPlan {
             .enumerate()
             .filter(move |(_, (abis, _))| abis.contains(&abi))
             .map(|(g, _)| g)
-    }
-}
-
-/// `pub const SYS_read: usize = 0;`, or an errno constant with its description as doc.
-fn render_constant(c: &Constant) -> TokenStream {
-    match c {
-        Constant::Syscall { number, name } => {
-            let ident = format_ident!("SYS_{}", name);
-            let n = number_literal(*number);
-            quote!(pub const #ident: usize = #n;)
-        }
-        Constant::Errno {
-            code,
-            name,
-            description,
-        } => {
-            let ident = format_ident!("{}", name);
-            let code = Literal::i32_unsuffixed(*code);
-            let d = if description.is_empty() {
-                doc(&format!("Error `{name}`."))
-            } else {
-                doc(description)
-            };
-            quote!(#d pub const #ident: i32 = #code;)
-        }
     }
 }
 
@@ -280,7 +309,10 @@ pub fn render_abi_module(t: &AbiTables, plan: &SharingPlan, index: usize) -> Str
         let group = format_ident!("g{g}");
         quote!(pub use super::shared::#group::*;)
     });
-    let own = plan.own[index].iter().map(render_constant);
+    let numbers = quote!(super::shared::n);
+    let own = plan.own[index]
+        .iter()
+        .map(|c| plan.render_constant(c, &numbers));
     let entries: Vec<(&str, u64)> = t
         .syscalls
         .iter()
@@ -323,7 +355,8 @@ pub fn render_shared(tables: &[AbiTables], plan: &SharingPlan) -> String {
             let ident = format_ident!("g{g}");
             let names: Vec<&str> = abis.iter().map(|&i| tables[i].abi.as_str()).collect();
             let group_doc = doc(&format!("Constants of: {}.", names.join(", ")));
-            let items = constants.iter().map(render_constant);
+            let numbers = quote!(super::n);
+            let items = constants.iter().map(|c| plan.render_constant(c, &numbers));
             quote! {
                 #group_doc
                 pub mod #ident {
@@ -377,17 +410,29 @@ pub fn render_shared(tables: &[AbiTables], plan: &SharingPlan) -> String {
             plan.errno_tables.len()
         )),
         doc(""),
-        doc("`SYS_<name>` is the number of syscall `<name>` and needs no doc comment of its own;"),
-        doc("leaving out ~5,000 of them keeps the crate's build fast. Errno constants carry the"),
-        doc("kernel's description."),
+        doc("A number that three or more `SYS_*` names share is defined once, in module `n`, and"),
+        doc("re-exported under each name: rustc spends about twice as much on a const item as on"),
+        doc("a `use`. `SYS_<name>` is the number of syscall `<name>` and needs no doc comment of its"),
+        doc("own; leaving out ~5,000 of them keeps the build fast. Errno constants carry the kernel's"),
+        doc("description."),
     ];
     let module_doc = docs.iter().map(inner_doc);
+    let numbers = plan.shared_numbers.iter().map(|&number| {
+        let ident = format_ident!("N{number}");
+        let n = number_literal(number);
+        quote!(pub const #ident: usize = #n;)
+    });
     let tokens = quote! {
         #(#module_doc)*
         #![allow(non_upper_case_globals, missing_docs)]
         use crate::table::{ErrnoTable, Table};
 
         #(#errno_tables)*
+
+        /// Syscall numbers that three or more `SYS_*` names share, each defined once.
+        pub mod n {
+            #(#numbers)*
+        }
 
         #(#groups)*
     };
@@ -424,7 +469,7 @@ pub fn render_index(specs: &[AbiSpec], tables: &[AbiTables]) -> String {
     for (spec, t) in &in_order {
         let native = spec.rust_cfg.map_or("—".to_string(), |c| format!("`{c}`"));
         rows.push(doc(&format!(
-            "| [`{0}`]({0}) | {1} | {2} | {3} | {native} |",
+            "| [`{0}`] | {1} | {2} | {3} | {native} |",
             t.abi,
             t.linux.short(),
             t.syscalls.len(),

@@ -146,6 +146,17 @@ pub fn pinned<'a>(
     })
 }
 
+/// The extracted source tree of the first pinned kernel-source package (Debian's), once
+/// `pinned` has prepared it: the input of the "no number was ever reassigned" check.
+pub fn pinned_kernel_tree(lock: &Lock, cache: &Cache) -> Option<PathBuf> {
+    let source = lock
+        .sources
+        .iter()
+        .find(|s| s.layout().ok() == Some(Layout::DebianKernelSource))?;
+    let src = cache.tree(&source.id).join("src");
+    src.join("Makefile").is_file().then_some(src)
+}
+
 /// zig's wheel: extract every `<arch>-linux-any` header folder.
 fn prepare_zig(
     source: &HeaderSource,
@@ -381,11 +392,15 @@ pub fn kernel<'a>(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        // A tree this cache extracted carries the sha256 of its artifact: its installed headers
+        // can be reused. Any other tree may have changed since: `make headers` runs again
+        // (make itself skips what is up to date).
+        let stamp = std::fs::read_to_string(canonical.join(STAMP)).ok();
         (
             canonical,
             cache.kernel(&key),
             format!("kernel tree {name}"),
-            None,
+            stamp,
         )
     } else {
         return Err(Error::new("no such kernel source tree or tarball").file(path));

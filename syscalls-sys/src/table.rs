@@ -225,7 +225,7 @@ impl Abi {
         }
     }
 
-    /// The kernel's description of error code `code` (`9` → `"Bad file descriptor"`).
+    /// The kernel's description of error code `code`, in its words (`9` → `"Bad file number"`).
     #[inline]
     pub const fn errno_description(&self, code: i32) -> Option<&'static str> {
         match self.errno_index(code) {

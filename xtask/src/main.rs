@@ -31,6 +31,12 @@ commands:
     --from DIR        read the tables generated into DIR instead
   compare DIR         check that no syscall number in the tables generated into DIR was
                       reassigned in the committed tables (or in --newer DIR)
+  test                everything CI checks, in order, stopping at the first failure:
+                      fmt, clippy, the workspace's tests on both syscall backends (which
+                      include `gen --check`), the Linux 6.12 renumbering check, and the
+                      cross-architecture tests under qemu (scripts/cross-test.sh, which
+                      installs its toolchains when run as root)
+    --no-cross        leave out the cross-architecture tests (a quick local run)
   help                this text
 ";
 
@@ -115,6 +121,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
         "headers" => headers(&Args::parse(rest, &["--update", "--quiet"], &["--kernel"])?),
         "export" => export(&Args::parse(rest, &["--json"], &["--from"])?),
         "compare" => compare(&Args::parse(rest, &[], &["--newer"])?),
+        "test" => test(&Args::parse(rest, &["--no-cross"], &[])?),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -299,4 +306,103 @@ fn compare(args: &Args) -> Result<ExitCode> {
         }
         Ok(ExitCode::FAILURE)
     }
+}
+
+/// One step of `cargo xtask test`: a command line, run from the workspace root.
+fn step(name: &str, program: &Path, args: &[&str]) -> Result<()> {
+    let line = format!("{} {}", program.display(), args.join(" "));
+    println!("\n==> {name}: {line}");
+    let t = Instant::now();
+    let status = std::process::Command::new(program)
+        .args(args)
+        .current_dir(root())
+        .status()
+        .map_err(|e| Error::new(format!("cannot run `{line}`: {e}")))?;
+    if !status.success() {
+        return Err(
+            Error::new(format!("step `{name}` failed ({status}): {line}"))
+                .hint("fix it and run `cargo xtask test` again"),
+        );
+    }
+    println!("<== {name}: ok in {:.1}s", t.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn test(args: &Args) -> Result<ExitCode> {
+    let root = root();
+    let cargo = PathBuf::from(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let me = std::env::current_exe()
+        .map_err(|e| Error::new(format!("cannot find xtask itself: {e}")))?;
+    let t = Instant::now();
+    step("format", &cargo, &["fmt", "--all", "--", "--check"])?;
+    step(
+        "clippy",
+        &cargo,
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    )?;
+    step(
+        "tests (asm backend; includes gen --check)",
+        &cargo,
+        &["test", "--workspace"],
+    )?;
+    step(
+        "tests (libc backend)",
+        &cargo,
+        &["test", "-p", "syscalls-sys", "--features", "libc"],
+    )?;
+
+    // Regenerate every ABI from the pinned Linux 6.12 source into a temporary folder: every
+    // name it shares with the committed (newer) tables must have the same number.
+    let lock = read_lock(&root)?;
+    let cache = Cache::for_workspace(&root);
+    sources::pinned(&lock, ABIS, &cache, Progress { quiet: true })?;
+    let tree = sources::pinned_kernel_tree(&lock, &cache).ok_or_else(|| {
+        Error::new("the lock file pins no kernel source package").file(root.join(LOCK_PATH))
+    })?;
+    let older = tempfile_dir(&root)?;
+    let older_str = older.to_string_lossy().into_owned();
+    let tree_str = tree.to_string_lossy().into_owned();
+    let generated = step(
+        "regenerate from Linux 6.12",
+        &me,
+        &["gen", "--quiet", "--kernel", &tree_str, "--out", &older_str],
+    )
+    .and_then(|()| {
+        step(
+            "no syscall number reassigned since 6.12",
+            &me,
+            &["compare", &older_str],
+        )
+    });
+    let _ = std::fs::remove_dir_all(&older);
+    generated?;
+
+    if args.flag("--no-cross") {
+        println!("\n(cross-architecture tests left out: --no-cross)");
+    } else {
+        step(
+            "cross-architecture tests",
+            Path::new("bash"),
+            &["scripts/cross-test.sh"],
+        )?;
+    }
+    println!("\nall checks passed in {:.0}s", t.elapsed().as_secs_f64());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A fresh folder under the workspace's target directory.
+fn tempfile_dir(root: &Path) -> Result<PathBuf> {
+    let dir = root
+        .join("target")
+        .join(format!("xtask-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io("create", &dir, e))?;
+    Ok(dir)
 }

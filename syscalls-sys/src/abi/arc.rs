@@ -30,10 +30,10 @@ pub use super::shared::g65::*;
 pub use super::shared::g69::*;
 pub use super::shared::g90::*;
 pub use super::shared::g91::*;
-pub const SYS_arc_settls: usize = 245;
-pub const SYS_arc_gettls: usize = 246;
-pub const SYS_sysfs: usize = 247;
-pub const SYS_arc_usr_cmpxchg: usize = 248;
+pub use super::shared::n::N245 as SYS_arc_settls;
+pub use super::shared::n::N246 as SYS_arc_gettls;
+pub use super::shared::n::N247 as SYS_sysfs;
+pub use super::shared::n::N248 as SYS_arc_usr_cmpxchg;
 /// The `arc` ABI (Linux 7.2): its syscall and errno tables, with lookups.
 pub const ABI: Abi = Abi::from_tables("arc", "7.2", SYSCALLS, &super::shared::ERRNOS_0);
 /// Every syscall of the ABI, packed (see `Table` in `table.rs`), in number order.

@@ -28,8 +28,8 @@ pub use super::shared::g64::*;
 pub use super::shared::g69::*;
 pub use super::shared::g90::*;
 pub use super::shared::g92::*;
-pub const SYS_set_thread_area: usize = 244;
-pub const SYS_cacheflush: usize = 245;
+pub use super::shared::n::N244 as SYS_set_thread_area;
+pub use super::shared::n::N245 as SYS_cacheflush;
 /// The `csky` ABI (Linux 7.2): its syscall and errno tables, with lookups.
 pub const ABI: Abi = Abi::from_tables("csky", "7.2", SYSCALLS, &super::shared::ERRNOS_0);
 /// Every syscall of the ABI, packed (see `Table` in `table.rs`), in number order.

@@ -6,37 +6,37 @@
 //!
 //! | ABI | Linux | syscalls | errno names | native on |
 //! |---|---|---|---|---|
-//! | [`x86_64`](x86_64) | 7.2 | 385 | 136 | `all(target_arch = "x86_64", target_pointer_width = "64")` |
-//! | [`x86`](x86) | 7.2 | 461 | 136 | `target_arch = "x86"` |
-//! | [`x32`](x32) | 7.2 | 374 | 136 | `all(target_arch = "x86_64", target_pointer_width = "32")` |
-//! | [`aarch64`](aarch64) | 7.2 | 327 | 136 | `target_arch = "aarch64"` |
-//! | [`arm`](arm) | 7.2 | 431 | 136 | `target_arch = "arm"` |
-//! | [`arm_oabi`](arm_oabi) | 7.2 | 443 | 136 | — |
-//! | [`riscv64`](riscv64) | 7.2 | 328 | 136 | `target_arch = "riscv64"` |
-//! | [`riscv32`](riscv32) | 7.2 | 318 | 136 | `target_arch = "riscv32"` |
-//! | [`loongarch64`](loongarch64) | 7.2 | 324 | 136 | `target_arch = "loongarch64"` |
-//! | [`loongarch32`](loongarch32) | 7.2 | 316 | 136 | `target_arch = "loongarch32"` |
-//! | [`powerpc64`](powerpc64) | 7.2 | 424 | 136 | `target_arch = "powerpc64"` |
-//! | [`powerpc`](powerpc) | 7.2 | 452 | 136 | `target_arch = "powerpc"` |
-//! | [`s390x`](s390x) | 7.2 | 390 | 136 | `target_arch = "s390x"` |
-//! | [`s390`](s390) | 6.12 | 433 | 133 | — |
-//! | [`mips_o32`](mips_o32) | 7.2 | 445 | 138 | `any(target_arch = "mips", target_arch = "mips32r6")` |
-//! | [`mips_n32`](mips_n32) | 7.2 | 399 | 138 | `all(any(target_arch = "mips64", target_arch = "mips64r6"), target_pointer_width = "32")` |
-//! | [`mips_n64`](mips_n64) | 7.2 | 375 | 138 | `all(any(target_arch = "mips64", target_arch = "mips64r6"), target_pointer_width = "64")` |
-//! | [`sparc64`](sparc64) | 7.2 | 404 | 138 | `target_arch = "sparc64"` |
-//! | [`sparc`](sparc) | 7.2 | 441 | 138 | `target_arch = "sparc"` |
-//! | [`parisc64`](parisc64) | 6.12 | 377 | 135 | — |
-//! | [`parisc`](parisc) | 6.12 | 398 | 135 | — |
-//! | [`alpha`](alpha) | 6.12 | 495 | 133 | — |
-//! | [`arc`](arc) | 7.2 | 351 | 136 | — |
-//! | [`csky`](csky) | 7.2 | 347 | 136 | `target_arch = "csky"` |
-//! | [`hexagon`](hexagon) | 7.2 | 346 | 136 | `target_arch = "hexagon"` |
-//! | [`m68k`](m68k) | 7.2 | 443 | 136 | `target_arch = "m68k"` |
-//! | [`microblaze`](microblaze) | 6.12 | 455 | 133 | — |
-//! | [`nios2`](nios2) | 6.12 | 338 | 133 | — |
-//! | [`openrisc`](openrisc) | 6.12 | 338 | 133 | — |
-//! | [`sh`](sh) | 6.12 | 427 | 133 | — |
-//! | [`xtensa`](xtensa) | 7.2 | 417 | 136 | `target_arch = "xtensa"` |
+//! | [`x86_64`] | 7.2 | 385 | 136 | `all(target_arch = "x86_64", target_pointer_width = "64")` |
+//! | [`x86`] | 7.2 | 461 | 136 | `target_arch = "x86"` |
+//! | [`x32`] | 7.2 | 374 | 136 | `all(target_arch = "x86_64", target_pointer_width = "32")` |
+//! | [`aarch64`] | 7.2 | 327 | 136 | `target_arch = "aarch64"` |
+//! | [`arm`] | 7.2 | 431 | 136 | `target_arch = "arm"` |
+//! | [`arm_oabi`] | 7.2 | 443 | 136 | — |
+//! | [`riscv64`] | 7.2 | 328 | 136 | `target_arch = "riscv64"` |
+//! | [`riscv32`] | 7.2 | 318 | 136 | `target_arch = "riscv32"` |
+//! | [`loongarch64`] | 7.2 | 324 | 136 | `target_arch = "loongarch64"` |
+//! | [`loongarch32`] | 7.2 | 316 | 136 | `target_arch = "loongarch32"` |
+//! | [`powerpc64`] | 7.2 | 424 | 136 | `target_arch = "powerpc64"` |
+//! | [`powerpc`] | 7.2 | 452 | 136 | `target_arch = "powerpc"` |
+//! | [`s390x`] | 7.2 | 390 | 136 | `target_arch = "s390x"` |
+//! | [`s390`] | 6.12 | 433 | 133 | — |
+//! | [`mips_o32`] | 7.2 | 445 | 138 | `any(target_arch = "mips", target_arch = "mips32r6")` |
+//! | [`mips_n32`] | 7.2 | 399 | 138 | `all(any(target_arch = "mips64", target_arch = "mips64r6"), target_pointer_width = "32")` |
+//! | [`mips_n64`] | 7.2 | 375 | 138 | `all(any(target_arch = "mips64", target_arch = "mips64r6"), target_pointer_width = "64")` |
+//! | [`sparc64`] | 7.2 | 404 | 138 | `target_arch = "sparc64"` |
+//! | [`sparc`] | 7.2 | 441 | 138 | `target_arch = "sparc"` |
+//! | [`parisc64`] | 6.12 | 377 | 135 | — |
+//! | [`parisc`] | 6.12 | 398 | 135 | — |
+//! | [`alpha`] | 6.12 | 495 | 133 | — |
+//! | [`arc`] | 7.2 | 351 | 136 | — |
+//! | [`csky`] | 7.2 | 347 | 136 | `target_arch = "csky"` |
+//! | [`hexagon`] | 7.2 | 346 | 136 | `target_arch = "hexagon"` |
+//! | [`m68k`] | 7.2 | 443 | 136 | `target_arch = "m68k"` |
+//! | [`microblaze`] | 6.12 | 455 | 133 | — |
+//! | [`nios2`] | 6.12 | 338 | 133 | — |
+//! | [`openrisc`] | 6.12 | 338 | 133 | — |
+//! | [`sh`] | 6.12 | 427 | 133 | — |
+//! | [`xtensa`] | 7.2 | 417 | 136 | `target_arch = "xtensa"` |
 use crate::table::Abi;
 #[rustfmt::skip]
 mod shared;

@@ -26,7 +26,7 @@ pub use super::shared::g64::*;
 pub use super::shared::g65::*;
 pub use super::shared::g69::*;
 pub use super::shared::g90::*;
-pub const SYS_or1k_atomic: usize = 244;
+pub use super::shared::n::N244 as SYS_or1k_atomic;
 /// The `openrisc` ABI (Linux 6.12): its syscall and errno tables, with lookups.
 pub const ABI: Abi = Abi::from_tables(
     "openrisc",

@@ -49,10 +49,10 @@ pub use super::shared::g70::*;
 pub use super::shared::g71::*;
 pub use super::shared::g72::*;
 pub use super::shared::g73::*;
-pub const SYS_fcntl64: usize = 204;
-pub const SYS_sendfile64: usize = 226;
-pub const SYS_fadvise64_64: usize = 254;
-pub const SYS_fstatat64: usize = 291;
+pub use super::shared::n::N204 as SYS_fcntl64;
+pub use super::shared::n::N226 as SYS_sendfile64;
+pub use super::shared::n::N254 as SYS_fadvise64_64;
+pub use super::shared::n::N291 as SYS_fstatat64;
 /// The `powerpc` ABI (Linux 7.2): its syscall and errno tables, with lookups.
 pub const ABI: Abi = Abi::from_tables(
     "powerpc",

@@ -48,7 +48,7 @@ pub use super::shared::g71::*;
 pub use super::shared::g72::*;
 pub use super::shared::g73::*;
 pub use super::shared::g74::*;
-pub const SYS_newfstatat: usize = 291;
+pub use super::shared::n::N291 as SYS_newfstatat;
 /// The `powerpc64` ABI (Linux 7.2): its syscall and errno tables, with lookups.
 pub const ABI: Abi = Abi::from_tables(
     "powerpc64",

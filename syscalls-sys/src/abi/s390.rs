@@ -53,8 +53,8 @@ pub use super::shared::g77::*;
 pub use super::shared::g78::*;
 pub use super::shared::g79::*;
 pub use super::shared::g80::*;
-pub const SYS_sendfile64: usize = 223;
-pub const SYS_fadvise64_64: usize = 264;
+pub use super::shared::n::N223 as SYS_sendfile64;
+pub use super::shared::n::N264 as SYS_fadvise64_64;
 /// The `s390` ABI (Linux 6.12): its syscall and errno tables, with lookups.
 pub const ABI: Abi = Abi::from_tables(
     "s390",

@@ -31,12 +31,12 @@ pub use super::shared::g83::*;
 pub use super::shared::g84::*;
 pub use super::shared::g85::*;
 pub use super::shared::g86::*;
-pub const SYS_memory_ordering: usize = 52;
-pub const SYS_setresuid: usize = 108;
-pub const SYS_getresuid: usize = 109;
-pub const SYS_setresgid: usize = 110;
-pub const SYS_getresgid: usize = 111;
-pub const SYS_utrap_install: usize = 164;
+pub use super::shared::n::N52 as SYS_memory_ordering;
+pub use super::shared::n::N108 as SYS_setresuid;
+pub use super::shared::n::N109 as SYS_getresuid;
+pub use super::shared::n::N110 as SYS_setresgid;
+pub use super::shared::n::N111 as SYS_getresgid;
+pub use super::shared::n::N164 as SYS_utrap_install;
 /// The `sparc64` ABI (Linux 7.2): its syscall and errno tables, with lookups.
 pub const ABI: Abi = Abi::from_tables(
     "sparc64",
