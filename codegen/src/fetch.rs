@@ -228,6 +228,52 @@ mod tests {
         ensure_artifact(&artifact(sha), dir.path(), Progress { quiet: true }).unwrap();
     }
 
+    /// Asks the real registries (CI reaches PyPI and Debian's archive) for versions that do
+    /// not exist: the error must say the pin is no longer served and how to re-pin.
+    #[test]
+    fn a_version_no_longer_served_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut gone = artifact(&"0".repeat(64));
+        gone.package = "ziglang".into();
+        gone.version = "0.0.1".into();
+        gone.file = "ziglang-0.0.1-py3-none-manylinux_2_12_x86_64.whl".into();
+        let e = ensure_artifact(&gone, dir.path(), Progress { quiet: true }).unwrap_err();
+        assert!(e.message.contains("pip"), "{e}");
+        assert!(
+            e.hint
+                .as_deref()
+                .unwrap_or("")
+                .contains("ziglang==0.0.1 is no longer served"),
+            "{e}"
+        );
+        assert!(e.hint.unwrap().contains("cargo xtask headers --update"));
+
+        if which("apt-get") {
+            let gone = Artifact {
+                origin: Origin::Debian,
+                package: "linux-source-6.12".into(),
+                version: "0.0-never".into(),
+                file: "linux-source-6.12_0.0-never_all.deb".into(),
+                sha256: "0".repeat(64),
+            };
+            let e = ensure_artifact(&gone, dir.path(), Progress { quiet: true }).unwrap_err();
+            let hint = e.hint.unwrap_or_default();
+            // Without package lists apt cannot know the package at all; with them, the version.
+            assert!(
+                hint.contains("is no longer served") || hint.contains("apt-get update"),
+                "{}: {hint}",
+                e.message
+            );
+        }
+        // Nothing half-downloaded is left behind.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    fn which(program: &str) -> bool {
+        std::env::var_os("PATH")
+            .is_some_and(|paths| std::env::split_paths(&paths).any(|d| d.join(program).is_file()))
+    }
+
     #[test]
     fn wheel_platform_tags() {
         assert_eq!(

@@ -159,7 +159,16 @@ pub fn generate(inputs: &Inputs<'_>, libclang: &Libclang, opts: &Options<'_>) ->
     outcome.timings.push(("render", t.elapsed()));
 
     let t = Instant::now();
-    let committed = read_dir(&opts.out_dir).unwrap_or_default();
+    let committed = match read_dir(&opts.out_dir) {
+        Ok(committed) => committed,
+        Err(e) => {
+            // The summary compares with what is on disk; unreadable files are replaced anyway.
+            outcome
+                .summary
+                .push(format!("  (the files on disk cannot be read back: {e})"));
+            Default::default()
+        }
+    };
     for table in &tables {
         outcome
             .summary

@@ -436,7 +436,18 @@ pub fn render_shared(tables: &[AbiTables], plan: &SharingPlan) -> String {
 
         #(#groups)*
     };
-    header("the UAPI headers of every ABI (see each ABI's module)") + &unparse(tokens)
+    header(&sources_text(tables)) + &unparse(tokens)
+}
+
+/// `the UAPI headers of Linux 6.12.117 (…), Linux 7.2 (…)`: every source of `tables`, once.
+fn sources_text<'a>(tables: impl IntoIterator<Item = &'a AbiTables>) -> String {
+    let mut sources: Vec<String> = tables
+        .into_iter()
+        .map(|t| format!("Linux {} ({})", t.linux, t.origin))
+        .collect();
+    sources.sort();
+    sources.dedup();
+    format!("the UAPI headers of {}", sources.join(", "))
 }
 
 /// The `cfg` predicate (besides the OS) of targets whose native ABI is `spec`, if Rust has
@@ -515,13 +526,7 @@ pub fn render_index(specs: &[AbiSpec], tables: &[AbiTables]) -> String {
         }
         pub(crate) use cfg_native;
     };
-    let mut sources: Vec<String> = in_order
-        .iter()
-        .map(|(_, t)| format!("Linux {} ({})", t.linux, t.origin))
-        .collect();
-    sources.sort();
-    sources.dedup();
-    header(&format!("the UAPI headers of {}", sources.join(", "))) + &unparse(tokens)
+    header(&sources_text(in_order.iter().map(|(_, t)| *t))) + &unparse(tokens)
 }
 
 /// `uapi.rs`: the UAPI constants the workspace needs, which are the same on every ABI.
