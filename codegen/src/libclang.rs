@@ -78,11 +78,13 @@ pub struct Search<'a> {
 
 impl<'a> Search<'a> {
     /// The search for this process: the environment, then the pinned wheel if the host can
-    /// run it.
+    /// run it. `SYSCALLS_SYS_LIBCLANG=pinned` skips the environment, so that the pinned
+    /// libclang can be tried (and its output compared) on a machine that has another one.
     pub fn from_env(pinned: Option<&'a Artifact>, cache_root: &Path) -> Search<'a> {
         let host_ok = cfg!(all(target_os = "linux", target_arch = "x86_64"));
+        let only_pinned = std::env::var_os("SYSCALLS_SYS_LIBCLANG").is_some_and(|v| v == "pinned");
         Search {
-            environment: true,
+            environment: !only_pinned,
             fallback: pinned
                 .filter(|_| host_ok)
                 .map(|a| (a, cache_root.to_path_buf())),
