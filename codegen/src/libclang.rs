@@ -171,7 +171,7 @@ fn fetch_wheel(
         .by_index(index)
         .map_err(|e| Error::new(format!("corrupt wheel: {e}")).file(&wheel))?;
     std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
-    let tmp = dir.join(".libclang.so.tmp");
+    let tmp = dir.join(format!(".libclang.so.tmp{}", std::process::id()));
     let mut out = std::fs::File::create(&tmp).map_err(|e| Error::io("create", &tmp, e))?;
     std::io::copy(&mut entry, &mut out).map_err(|e| Error::io("extract", &tmp, e))?;
     std::fs::rename(&tmp, &target).map_err(|e| Error::io("rename into place", &target, e))

@@ -56,6 +56,23 @@ impl Cache {
         self.root.join("trees").join(id)
     }
 
+    /// Holds the cache for this process until the guard is dropped: concurrent runs (tests,
+    /// two terminals) wait instead of extracting into the same folders at once.
+    pub fn lock(&self) -> Result<std::fs::File> {
+        std::fs::create_dir_all(&self.root)
+            .map_err(|e| Error::io("create the cache folder", &self.root, e))?;
+        let path = self.root.join(".lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io("open the cache lock", &path, e))?;
+        file.lock()
+            .map_err(|e| Error::io("lock the cache", &path, e))?;
+        Ok(file)
+    }
+
     /// Headers installed from a `--kernel` tree, by key.
     pub fn kernel(&self, key: &str) -> PathBuf {
         self.root.join("kernels").join(key)
@@ -89,6 +106,7 @@ pub fn pinned<'a>(
     cache: &Cache,
     progress: Progress,
 ) -> Result<Inputs<'a>> {
+    let _guard = cache.lock()?;
     let mut abis = Vec::new();
     for (i, source) in lock.sources.iter().enumerate() {
         let prefix = format!(
@@ -366,6 +384,7 @@ pub fn kernel<'a>(
     cache: &Cache,
     progress: Progress,
 ) -> Result<Inputs<'a>> {
+    let _guard = cache.lock()?;
     let (src, out_root, origin, stamp) = if path.is_file() {
         progress.step(format!("hashing {}", path.display()));
         let sha = sha256_file(path)?;
