@@ -1,2 +1,467 @@
-//! Placeholder; the benchmark follows.
+//! `cargo bench -p memfd-demo --bench capture`: capture into sealed, mapped memfds against
+//! `Command::output()` (pipes), in the same run, and against a naive memfd + `read()`.
+//!
+//! Every variant spawns the same child, `memfd-demo-writer N` (N pattern bytes in 64 KiB
+//! `write(2)` calls), and the reader touches every byte it got (a checksum, compared with
+//! the expected one); the `/bin/date` row spawns `/bin/date` in every variant. Each round
+//! runs the variants in a rotating order; the table shows the median wall time of each
+//! (spawn to checksum, buffers dropped included) and its ratio to the pipe's median.
+//!
+//! Then peak memory: each variant runs once per size in a fresh process of this benchmark
+//! (`--measure-peak VARIANT N`), which reports
+//! - the true peak, from a memory cgroup made for it (cgroup v2 `memory.peak`, or v1
+//!   `memory.max_usage_in_bytes`): everything charged while it ran, the child's writes
+//!   into the memfd (shmem pages, charged to the writer's cgroup) and the parent's heap
+//!   alike. Made as a child of this process's own memory cgroup and removed afterwards;
+//!   "n/a" where that cannot be done (no write access, no memory controller);
+//! - an estimate that needs no cgroup: the growth of the process's peak RSS (`VmHWM`) plus
+//!   the memfd bytes it never mapped. A memfd's pages are not in anyone's RSS until mapped,
+//!   so RSS alone would show the naive `read()` variant at N, not 2N.
+//!
+//! `MEMFD_BENCH_QUICK=1` runs fewer rounds (a smoke test, not a measurement).
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
 fn main() {}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn main() {
+    bench::main();
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod bench {
+    use std::fs::File;
+    use std::io::{Read, Seek, SeekFrom};
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    use memfd_demo::pattern::{checksum, pattern_checksum};
+    use memfd_demo::{capture, memfd};
+
+    const WRITER: &str = env!("CARGO_BIN_EXE_memfd-demo-writer");
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * KIB;
+    const GIB: u64 = 1024 * MIB;
+
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum Variant {
+        Pipe,
+        Mmap,
+        Read,
+    }
+
+    const VARIANTS: [Variant; 3] = [Variant::Pipe, Variant::Mmap, Variant::Read];
+
+    impl Variant {
+        fn name(self) -> &'static str {
+            match self {
+                Variant::Pipe => "pipe",
+                Variant::Mmap => "memfd+mmap",
+                Variant::Read => "memfd+read",
+            }
+        }
+
+        fn parse(name: &str) -> Option<Variant> {
+            VARIANTS.into_iter().find(|v| v.name() == name)
+        }
+    }
+
+    /// What a row runs: the pattern writer with a size, or /bin/date.
+    #[derive(Clone, Copy)]
+    enum Child {
+        Writer(u64),
+        Date,
+    }
+
+    impl Child {
+        fn command(self) -> Command {
+            match self {
+                Child::Writer(n) => {
+                    let mut cmd = Command::new(WRITER);
+                    cmd.arg(n.to_string());
+                    cmd
+                }
+                Child::Date => Command::new("/bin/date"),
+            }
+        }
+
+        fn label(self) -> String {
+            match self {
+                Child::Writer(n) => size_label(n),
+                Child::Date => "/bin/date".into(),
+            }
+        }
+    }
+
+    fn size_label(n: u64) -> String {
+        if n >= GIB {
+            format!("{} GiB", n / GIB)
+        } else if n >= MIB {
+            format!("{} MiB", n / MIB)
+        } else {
+            format!("{} KiB", n / KIB)
+        }
+    }
+
+    /// What the naive variant read, its memfds (held, like the other variants' buffers, until
+    /// the release is timed), and the size of the stdout one.
+    struct Naive {
+        out: Vec<u8>,
+        memfd_bytes: u64,
+        _memfds: (File, File),
+    }
+
+    /// The naive variant: two memfds, spawn, wait, rewind, `read_to_end` (a copy).
+    fn naive(child: Child) -> Naive {
+        let (mut out, _) = memfd::create("bench:stdout").expect("memfd");
+        let (err, _) = memfd::create("bench:stderr").expect("memfd");
+        let status = child
+            .command()
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().expect("dup"))
+            .stderr(err.try_clone().expect("dup"))
+            .status()
+            .expect("spawn");
+        assert!(status.success(), "{status}");
+        let memfd_bytes = out.metadata().expect("fstat").len();
+        let mut data = Vec::new();
+        out.seek(SeekFrom::Start(0)).expect("lseek");
+        out.read_to_end(&mut data).expect("read");
+        let mut errors = Vec::new();
+        (&err).seek(SeekFrom::Start(0)).expect("lseek");
+        (&err).read_to_end(&mut errors).expect("read");
+        assert!(errors.is_empty());
+        Naive {
+            out: data,
+            memfd_bytes,
+            _memfds: (out, err),
+        }
+    }
+
+    /// What a run of a variant produced: the checksum and length of stdout, and the buffers,
+    /// still held (so that releasing them can be timed on its own).
+    struct Ran {
+        sum: u64,
+        len: usize,
+        held: Box<dyn std::any::Any>,
+    }
+
+    /// Runs `variant` once on `child`, checksumming stdout; calls `at_peak` while the output
+    /// is still held with the memfd bytes that were never mapped (for the memory estimate).
+    fn run_once(variant: Variant, child: Child, at_peak: &mut dyn FnMut(u64)) -> Ran {
+        match variant {
+            Variant::Pipe => {
+                let output = child.command().output().expect("spawn");
+                assert!(output.status.success(), "{}", output.status);
+                let sum = checksum(&output.stdout);
+                at_peak(0);
+                Ran {
+                    sum,
+                    len: output.stdout.len(),
+                    held: Box::new(output),
+                }
+            }
+            Variant::Mmap => {
+                // Stdin null, as `output()` has it.
+                let mut cmd = child.command();
+                cmd.stdin(Stdio::null());
+                let captured = capture(&mut cmd).expect("capture");
+                assert!(captured.status().success(), "{}", captured.status());
+                assert!(captured.stdout().is_empty() || captured.stdout_buffer().is_mapped());
+                let sum = checksum(captured.stdout());
+                at_peak(0);
+                Ran {
+                    sum,
+                    len: captured.stdout().len(),
+                    held: Box::new(captured),
+                }
+            }
+            Variant::Read => {
+                let naive = naive(child);
+                let sum = checksum(&naive.out);
+                at_peak(naive.memfd_bytes);
+                Ran {
+                    sum,
+                    len: naive.out.len(),
+                    held: Box::new(naive),
+                }
+            }
+        }
+    }
+
+    fn median(times: &mut [Duration]) -> Duration {
+        times.sort();
+        times[times.len() / 2]
+    }
+
+    fn fmt_duration(d: Duration) -> String {
+        let s = d.as_secs_f64();
+        if s >= 1.0 {
+            format!("{s:.3} s")
+        } else if s >= 1e-3 {
+            format!("{:.2} ms", s * 1e3)
+        } else {
+            format!("{:.1} µs", s * 1e6)
+        }
+    }
+
+    pub fn main() {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        if let Some(i) = args.iter().position(|a| a == "--measure-peak") {
+            measure_peak_child(&args[i + 1..]);
+            return;
+        }
+        let quick = std::env::var_os("MEMFD_BENCH_QUICK").is_some_and(|v| v != "0");
+        let rows: [(Child, usize); 5] = [
+            (Child::Date, 51),
+            (Child::Writer(64 * KIB), 51),
+            (Child::Writer(16 * MIB), 21),
+            (Child::Writer(256 * MIB), 9),
+            (Child::Writer(GIB), 7),
+        ];
+        println!("memfd-demo capture benchmark");
+        println!("child: {WRITER} N (64 KiB writes), or /bin/date; every variant reads every byte");
+        println!("use: spawn to checksum done; release: dropping the buffers afterwards");
+        let mut table_use = Vec::new();
+        let mut table_total = Vec::new();
+        for (child, rounds) in rows {
+            let rounds = if quick { 3 } else { rounds };
+            let expected = match child {
+                Child::Writer(n) => Some(pattern_checksum(n)),
+                Child::Date => None,
+            };
+            // One unmeasured round: page cache, binaries, allocator.
+            for variant in VARIANTS {
+                run_once(variant, child, &mut |_| {});
+            }
+            let mut uses: [Vec<Duration>; 3] = Default::default();
+            let mut totals: [Vec<Duration>; 3] = Default::default();
+            for round in 0..rounds {
+                for k in 0..VARIANTS.len() {
+                    let which = (round + k) % VARIANTS.len();
+                    let start = Instant::now();
+                    let ran = run_once(VARIANTS[which], child, &mut |_| {});
+                    let used = start.elapsed();
+                    drop(ran.held);
+                    let total = start.elapsed();
+                    uses[which].push(used);
+                    totals[which].push(total);
+                    if let (Some(expected), Child::Writer(n)) = (expected, child) {
+                        assert_eq!(ran.len as u64, n, "{} length", VARIANTS[which].name());
+                        assert_eq!(ran.sum, expected, "{} checksum", VARIANTS[which].name());
+                    }
+                }
+            }
+            for (table, times) in [(&mut table_use, uses), (&mut table_total, totals)] {
+                let [pipe, mmap, read] = times.map(|mut t| median(&mut t));
+                let ratio = |d: Duration| d.as_secs_f64() / pipe.as_secs_f64();
+                table.push(format!(
+                    "| {} | {rounds} | {} | {} | {:.2}× | {} | {:.2}× |",
+                    child.label(),
+                    fmt_duration(pipe),
+                    fmt_duration(mmap),
+                    ratio(mmap),
+                    fmt_duration(read),
+                    ratio(read),
+                ));
+            }
+        }
+        for (title, table) in [
+            ("median wall time, spawn to checksum done", table_use),
+            (
+                "median wall time including the release of the buffers",
+                table_total,
+            ),
+        ] {
+            println!("\n{title}\n");
+            println!("| output | rounds | pipe (Command::output) | memfd+mmap (capture) | ratio | memfd+read (naive) | ratio |");
+            println!("|---|---|---|---|---|---|---|");
+            for row in table {
+                println!("{row}");
+            }
+        }
+
+        println!("\npeak memory of one capture, each in a fresh process (N = output size)\n");
+        let cgroup = CgroupRoot::find();
+        match &cgroup {
+            Some(root) => println!(
+                "true peak: a memory cgroup per run under {} ({})",
+                root.dir.display(),
+                root.kind_name()
+            ),
+            None => println!(
+                "true peak: n/a (cannot create a memory cgroup here); only the estimate below"
+            ),
+        }
+        println!("estimate: growth of VmHWM (peak RSS) + memfd bytes never mapped\n");
+        println!("| output | variant | true peak (cgroup) | × N | estimate | × N |");
+        println!("|---|---|---|---|---|---|");
+        for n in [16 * MIB, 256 * MIB, GIB] {
+            for variant in VARIANTS {
+                let report = measure_peak(cgroup.as_ref(), variant, n);
+                let times_n = |bytes: u64| bytes as f64 / n as f64;
+                let (peak, peak_n) = match report.cgroup_peak {
+                    Some(bytes) => (
+                        format!("{:.0} MiB", bytes as f64 / MIB as f64),
+                        format!("{:.2}", times_n(bytes)),
+                    ),
+                    None => ("n/a".into(), "".into()),
+                };
+                println!(
+                    "| {} | {} | {peak} | {peak_n} | {:.0} MiB | {:.2} |",
+                    size_label(n),
+                    variant.name(),
+                    report.estimate as f64 / MIB as f64,
+                    times_n(report.estimate),
+                );
+            }
+        }
+    }
+
+    /// Which cgroup interface can give us a per-run peak.
+    enum CgroupKind {
+        V2,
+        V1,
+    }
+
+    /// Our own memory cgroup, under which a run gets a fresh child.
+    struct CgroupRoot {
+        dir: PathBuf,
+        kind: CgroupKind,
+    }
+
+    impl CgroupRoot {
+        fn kind_name(&self) -> &'static str {
+            match self.kind {
+                CgroupKind::V2 => "cgroup v2 memory.peak",
+                CgroupKind::V1 => "cgroup v1 memory.max_usage_in_bytes",
+            }
+        }
+
+        fn peak_file(&self) -> &'static str {
+            match self.kind {
+                CgroupKind::V2 => "memory.peak",
+                CgroupKind::V1 => "memory.max_usage_in_bytes",
+            }
+        }
+
+        /// Our cgroup, if a child of it with a peak counter can be made (tried once).
+        fn find() -> Option<CgroupRoot> {
+            let table = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+            let mut candidates = Vec::new();
+            for line in table.lines() {
+                let mut fields = line.splitn(3, ':');
+                let (id, controllers, path) = (fields.next()?, fields.next()?, fields.next()?);
+                let path = path.trim_start_matches('/');
+                if id == "0" && controllers.is_empty() {
+                    for mount in ["/sys/fs/cgroup", "/sys/fs/cgroup/unified"] {
+                        candidates.push(CgroupRoot {
+                            dir: Path::new(mount).join(path),
+                            kind: CgroupKind::V2,
+                        });
+                    }
+                } else if controllers.split(',').any(|c| c == "memory") {
+                    candidates.push(CgroupRoot {
+                        dir: Path::new("/sys/fs/cgroup/memory").join(path),
+                        kind: CgroupKind::V1,
+                    });
+                }
+            }
+            candidates.into_iter().find(|root| {
+                let probe = root
+                    .dir
+                    .join(format!("memfd-bench-probe-{}", std::process::id()));
+                let ok = std::fs::create_dir(&probe).is_ok();
+                let usable = ok && probe.join(root.peak_file()).exists();
+                if ok {
+                    let _ = std::fs::remove_dir(&probe);
+                }
+                usable
+            })
+        }
+    }
+
+    /// What a `--measure-peak` run found.
+    struct PeakReport {
+        cgroup_peak: Option<u64>,
+        estimate: u64,
+    }
+
+    /// Runs `variant` on `n` bytes in a fresh process of this benchmark, in a fresh cgroup
+    /// if we have one.
+    fn measure_peak(root: Option<&CgroupRoot>, variant: Variant, n: u64) -> PeakReport {
+        let exe = std::env::current_exe().expect("current_exe");
+        let group = root.map(|root| {
+            let dir = root.dir.join(format!(
+                "memfd-bench-{}-{}-{n}",
+                std::process::id(),
+                variant.name().replace('+', "-")
+            ));
+            std::fs::create_dir(&dir).expect("create cgroup");
+            (dir, root.peak_file())
+        });
+        let mut cmd = Command::new(exe);
+        cmd.args(["--measure-peak", variant.name(), &n.to_string()]);
+        if let Some((dir, peak_file)) = &group {
+            cmd.args([dir.join("cgroup.procs"), dir.join(peak_file)]);
+        }
+        let output = cmd.output().expect("spawn measuring process");
+        if let Some((dir, _)) = &group {
+            // Its processes are gone; v1 moves any leftover charges to the parent.
+            let _ = std::fs::remove_dir(dir);
+        }
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let text = String::from_utf8_lossy(&output.stdout);
+        let field = |name: &str| -> Option<u64> {
+            text.split_whitespace()
+                .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('=')?.parse().ok())
+        };
+        PeakReport {
+            cgroup_peak: field("cgroup_peak"),
+            estimate: field("estimate").expect("estimate"),
+        }
+    }
+
+    /// A `/proc/self/status` field in bytes (`VmHWM:   1234 kB`).
+    fn status_bytes(name: &str) -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").expect("/proc/self/status");
+        status
+            .lines()
+            .find_map(|line| {
+                let rest = line.strip_prefix(name)?.strip_prefix(':')?;
+                rest.trim().strip_suffix("kB")?.trim().parse::<u64>().ok()
+            })
+            .expect("status field")
+            * KIB
+    }
+
+    /// `--measure-peak VARIANT N [CGROUP_PROCS PEAK_FILE]`: one run, reported on stdout.
+    fn measure_peak_child(args: &[String]) {
+        let variant = Variant::parse(&args[0]).expect("variant");
+        let n: u64 = args[1].parse().expect("size");
+        let cgroup = args.get(2).zip(args.get(3));
+        if let Some((procs, _)) = cgroup {
+            std::fs::write(procs, std::process::id().to_string()).expect("join cgroup");
+        }
+        let expected = pattern_checksum(n);
+        let rss_before = status_bytes("VmRSS");
+        let mut estimate = 0;
+        let ran = run_once(variant, Child::Writer(n), &mut |unmapped_memfd| {
+            estimate = status_bytes("VmHWM").saturating_sub(rss_before) + unmapped_memfd;
+        });
+        assert_eq!((ran.sum, ran.len as u64), (expected, n));
+        let cgroup_peak = cgroup.map(|(_, peak)| {
+            let text = std::fs::read_to_string(peak).expect("peak");
+            text.trim().parse::<u64>().expect("peak value")
+        });
+        match cgroup_peak {
+            Some(peak) => println!("cgroup_peak={peak} estimate={estimate}"),
+            None => println!("estimate={estimate}"),
+        }
+    }
+}
