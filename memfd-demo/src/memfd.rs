@@ -136,6 +136,11 @@ fn memfd_create(name: &CString) -> Result<File, Errno> {
     Ok(unsafe { File::from_raw_fd(fd) })
 }
 
+/// The fallback files' permissions: read and write for the owner only (0600).
+// `mode_t` is narrower than `u32` on some Android targets.
+#[allow(clippy::unnecessary_cast)]
+const OWNER_READ_WRITE: u32 = (libc::S_IRUSR | libc::S_IWUSR) as u32;
+
 /// The directories the fallback tries, in order: `/dev/shm` (memory, like a memfd), then the
 /// temporary directory.
 fn fallback_dirs() -> Vec<PathBuf> {
@@ -155,7 +160,7 @@ fn tmpfile() -> io::Result<(File, Backing)> {
         match OpenOptions::new()
             .read(true)
             .write(true)
-            .mode(0o600)
+            .mode(OWNER_READ_WRITE)
             .custom_flags(libc::O_TMPFILE)
             .open(dir)
         {
@@ -178,7 +183,7 @@ fn tmpfile() -> io::Result<(File, Backing)> {
     Err(last_error.unwrap_or_else(|| io::Error::other("no directory for a temporary file")))
 }
 
-/// A file created under a fresh name in `dir` (`O_EXCL`, mode 0600) and unlinked at once.
+/// A file created under a fresh name in `dir` (`O_EXCL`, owner-only) and unlinked at once.
 fn unlinked_file(dir: &Path) -> io::Result<File> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut attempts = 0;
@@ -195,7 +200,7 @@ fn unlinked_file(dir: &Path) -> io::Result<File> {
             .read(true)
             .write(true)
             .create_new(true)
-            .mode(0o600)
+            .mode(OWNER_READ_WRITE)
             .open(&path)
         {
             Ok(file) => {
