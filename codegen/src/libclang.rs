@@ -121,8 +121,13 @@ pub fn load(search: &Search<'_>, progress: Progress) -> Result<Libclang> {
         }
     }
     if let Some((artifact, cache_root)) = &search.fallback {
+        let why = if search.environment {
+            "none on this machine"
+        } else {
+            "SYSCALLS_SYS_LIBCLANG=pinned"
+        };
         progress.step(format!(
-            "libclang: none on this machine, using the pinned {}",
+            "libclang: {why}, using the pinned {}",
             artifact.describe()
         ));
         let dir = cache_root.join("libclang").join(&artifact.version);
