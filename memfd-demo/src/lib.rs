@@ -33,8 +33,15 @@
 //! child fills the other. With [`capture`], the child writes straight into memory that
 //! nobody has to drain (it never blocks), the parent just waits for it to exit, and then
 //! maps the pages the child wrote: one copy instead of two, and peak memory about the size
-//! of the output (not the output plus a copy of it, as with `memfd` + `read`). The
-//! benchmark `cargo bench -p memfd-demo` measures all three.
+//! of the output (not the output plus a copy of it, as with `memfd` + `read`).
+//!
+//! What it costs instead: the kernel allocates a fresh page for every 4 KiB the child
+//! writes, maps each into the reader (`MAP_POPULATE`), and frees them when the capture is
+//! dropped. That wins clearly from about 16 MiB up when the reader's buffer would be fresh
+//! memory too (256 MiB and more always are, with glibc), but a pipe read into a heap
+//! buffer that the allocator recycles from an earlier capture of the same size allocates
+//! nothing at all, and is faster for repeated 1–16 MiB captures. The benchmark
+//! `cargo bench -p memfd-demo --bench capture` measures all of this against `output()`.
 //!
 //! # What [`capture`] does
 //!
