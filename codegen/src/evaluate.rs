@@ -279,34 +279,31 @@ mod tests {
         });
     }
 
-    #[test]
-    fn missing_header_is_an_error_naming_it() {
+    /// Evaluates `asm/unistd.h` of a fixture tree holding `files`.
+    fn evaluate_fixture(files: &[(&str, &str)]) -> Result<Evaluation> {
         with_libclang(|| {
-            let dir = fixture_dir(&[("asm/other.h", "\n")]);
+            let dir = fixture_dir(files);
             let dirs = [dir.path().to_path_buf()];
             let unit = Unit {
                 headers: &["asm/unistd.h"],
                 include_dirs: &dirs,
                 clang_args: &[],
             };
-            let e = evaluate(&unit, |_| true).unwrap_err();
-            assert!(e.message.contains("no asm/unistd.h"), "{e}");
-        });
+            evaluate(&unit, |_| true)
+        })
+    }
+
+    #[test]
+    fn missing_header_is_an_error_naming_it() {
+        let e = evaluate_fixture(&[("asm/other.h", "\n")]).unwrap_err();
+        assert!(e.message.contains("no asm/unistd.h"), "{e}");
     }
 
     #[test]
     fn unparsable_header_is_an_error_naming_the_file() {
-        with_libclang(|| {
-            let dir = fixture_dir(&[("asm/unistd.h", "#define __NR_read 0\nint x = ;\n")]);
-            let dirs = [dir.path().to_path_buf()];
-            let unit = Unit {
-                headers: &["asm/unistd.h"],
-                include_dirs: &dirs,
-                clang_args: &[],
-            };
-            let e = evaluate(&unit, |_| true).unwrap_err();
-            assert!(e.message.contains("clang could not evaluate"), "{e}");
-            assert!(e.file.unwrap().ends_with("asm/unistd.h"));
-        });
+        let e =
+            evaluate_fixture(&[("asm/unistd.h", "#define __NR_read 0\nint x = ;\n")]).unwrap_err();
+        assert!(e.message.contains("clang could not evaluate"), "{e}");
+        assert!(e.file.unwrap().ends_with("asm/unistd.h"));
     }
 }
