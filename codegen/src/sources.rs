@@ -625,6 +625,49 @@ mod tests {
     }
 
     #[test]
+    fn kernel_tarball_is_extracted_once_and_mapped() {
+        // A tiny "kernel": only arch/um (no ABI, so no `make headers` to run).
+        let dir = fixture_dir(&[
+            (
+                "linux-9.9/Makefile",
+                "VERSION = 9\nPATCHLEVEL = 9\nSUBLEVEL = 1\n",
+            ),
+            ("linux-9.9/arch/um/Makefile", ""),
+        ]);
+        let tarball = dir.path().join("linux-9.9.tar.gz");
+        let status = Command::new("tar")
+            .arg("-czf")
+            .arg(&tarball)
+            .arg("-C")
+            .arg(dir.path())
+            .arg("linux-9.9")
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let cache = Cache {
+            root: dir.path().join("cache"),
+        };
+        let quiet = Progress { quiet: true };
+        let inputs = kernel(&tarball, ABIS, &cache, quiet).unwrap();
+        assert!(inputs.abis.is_empty());
+        assert_eq!(inputs.skipped.len(), ABIS.len());
+        let extracted = std::fs::read_dir(cache.root.join("kernels"))
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap()
+            .path();
+        let makefile = extracted.join("src/Makefile");
+        assert!(makefile.is_file() && extracted.join("src").join(STAMP).is_file());
+        // The second run finds the stamp and does not extract again.
+        std::fs::write(&makefile, "VERSION = 9\nPATCHLEVEL = 9\nSUBLEVEL = 2\n").unwrap();
+        kernel(&tarball, ABIS, &cache, quiet).unwrap();
+        assert!(std::fs::read_to_string(&makefile)
+            .unwrap()
+            .contains("SUBLEVEL = 2"));
+    }
+
+    #[test]
     fn kernel_version_from_makefile() {
         let dir = fixture_dir(&[(
             "Makefile",
