@@ -97,6 +97,15 @@
 //!   depend on `libc` for it.
 #![no_std]
 #![deny(missing_docs)]
+#![cfg_attr(
+    any(
+        target_arch = "mips",
+        target_arch = "mips64",
+        target_arch = "sparc",
+        target_arch = "sparc64"
+    ),
+    feature(asm_experimental_arch)
+)]
 
 #[cfg(feature = "std")]
 extern crate std;
