@@ -7,11 +7,12 @@
 #   scripts/cross-test.sh --list                 the table
 #
 # Needs Debian 12's packages (installed here when run as root; otherwise it says which are
-# missing): Debian's Rust 1.96 with its std sources (rustc-web, cargo-web, rust-web-src; the
-# project's rustup toolchain has no other targets and no std sources), qemu-user-static, and
-# a cross gcc with its C library per target. Each target's std is built from source
-# (`-Zbuild-std`, RUSTC_BOOTSTRAP=1), about a minute each on 2 cores; the whole run takes
-# ~15 minutes and ~5 GB under target/cross (CROSS_TARGET_DIR).
+# missing): Debian's Rust 1.96 with its std sources and clippy (rustc-web, cargo-web,
+# rust-web-src, rust-web-clippy; the project's rustup toolchain has no other targets and no
+# std sources), qemu-user-static, and a cross gcc with its C library per target. Each
+# target's std is built from source (`-Zbuild-std`, RUSTC_BOOTSTRAP=1), 20-50 s a target on
+# 2 cores; the whole run took 12 minutes from scratch (toolchains already installed) and
+# ~8 GB under target/cross (CROSS_TARGET_DIR).
 #
 # Kinds of target:
 #   test   `cargo test -p syscalls-sys --tests` twice, asm backend and `--features libc`, the
