@@ -105,6 +105,15 @@ cargo=/usr/bin/cargo
 logs=$CARGO_TARGET_DIR/logs
 mkdir -p "$logs"
 
+# The features that select the asm backend: mips and sparc64 asm is opt-in (`unstable-asm`,
+# it needs the nightly `asm_experimental_arch`, which RUSTC_BOOTSTRAP allows here).
+asm_features() {
+    case $1 in
+    mips* | sparc64*) echo unstable-asm ;;
+    *) echo "" ;;
+    esac
+}
+
 # --- one target -------------------------------------------------------------------------
 # Output goes to $logs/<name>.log; returns non-zero on any failure (explicitly: `set -e`
 # does not apply inside a function called as an `if` condition).
@@ -114,9 +123,11 @@ run_target() {
     var=$(tr 'a-z-' 'A-Z_' <<<"$rust")
     [ ! -f "scripts/cross-smoke/$rust.json" ] || spec=scripts/cross-smoke/$rust.json
     # The asm backend files are compiled only for their own targets: lint them there.
-    echo "--- cargo clippy -p syscalls-sys --lib --target $spec"
+    local asm
+    asm=$(asm_features "$rust")
+    echo "--- cargo clippy -p syscalls-sys --lib --target $spec${asm:+ --features $asm}"
     timeout 1800 "$cargo" clippy --locked -p syscalls-sys --lib -Zbuild-std=core \
-        -Zjson-target-spec --target "$spec" -- -D warnings || return 1
+        -Zjson-target-spec --target "$spec" ${asm:+--features "$asm"} -- -D warnings || return 1
     case $kind in
     test | build)
         export "CARGO_TARGET_${var}_LINKER=$gnu-gcc"
@@ -126,7 +137,7 @@ run_target() {
         [ "$rust" != x86_64-unknown-linux-gnux32 ] || std=std,panic_abort
         [ "$kind" = test ] || no_run=(--no-run)
         local features
-        for features in "" libc; do
+        for features in "$(asm_features "$rust")" libc; do
             echo "--- cargo test -p syscalls-sys --tests --target $rust${features:+ --features $features}"
             timeout 1800 "$cargo" test --locked --no-fail-fast -p syscalls-sys --tests "-Zbuild-std=$std" \
                 --target "$rust" ${features:+--features "$features"} "${no_run[@]}" || return 1

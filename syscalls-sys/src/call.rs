@@ -53,9 +53,11 @@ macro_rules! define {
         #[doc = concat!("Issues a syscall with ", $n, " argument", define!(@s $n),
             " and returns the raw result, undecoded.\n\n\
             The function behind [`syscall_raw!`](crate::syscall_raw!). With the inline-asm \
-            backend (x86_64) this is the kernel's return register, `-4095..=-1` meaning \
-            `-errno`; with the libc backend it is what `libc::syscall` returns, `-1` on \
-            failure with the code in the C `errno`.\n\n",
+            backend this is the kernel's return register: `-4095..=-1` meaning `-errno` on \
+            most ABIs, the positive errno on mips, powerpc and sparc64, which report \
+            failure in a flag the raw value does not carry; with the libc backend it is \
+            what `libc::syscall` returns, `-1` on failure with the code in the C `errno`. \
+            [`BACKEND`](crate::BACKEND) says which backend this build uses.\n\n",
             safety_doc!())]
         #[inline(always)]
         pub unsafe fn $raw(nr: usize $(, $a: usize)*) -> usize {
@@ -172,10 +174,12 @@ macro_rules! syscall {
 /// Like [`syscall!`](crate::syscall!), but returns the raw result as a `usize`, undecoded.
 ///
 /// Same arguments, same conversions, same `unsafe` contract; expands to a call of
-/// [`syscall0_raw`] … [`syscall6_raw`]. With the
-/// inline-asm backend (x86_64 by default) the result is the kernel's return register, where
-/// `-4095..=-1` means `-errno`: nothing is added to the hand-written asm. With the libc
-/// backend it is `libc::syscall`'s return value (`-1` on failure, code in the C `errno`).
+/// [`syscall0_raw`] … [`syscall6_raw`]. With the inline-asm backend the result is the
+/// kernel's return register, nothing added to the hand-written asm: `-4095..=-1` means
+/// `-errno` on most ABIs; mips, powerpc and sparc64 report failure in a flag instead (the
+/// register then holds the positive errno), which only [`syscall!`](crate::syscall!) sees.
+/// With the libc backend it is `libc::syscall`'s return value (`-1` on failure, code in the
+/// C `errno`). [`BACKEND`](crate::BACKEND) says which backend this build uses.
 ///
 /// ```
 /// use syscalls_sys::{syscall_raw, SYS_getppid};

@@ -3,8 +3,10 @@
 //!
 //! `syscalls-sys` has the syscall numbers and errno values of all 31 Linux syscall ABIs,
 //! generated from the kernel's own UAPI headers, the lookups between names and numbers, an
-//! [`Errno`] that names its code, and [`syscall!`], which issues a syscall with inline asm
-//! on x86_64 (as cheap as writing the asm by hand) and through `libc::syscall` elsewhere.
+//! [`Errno`] that names its code, and [`syscall!`], which issues a syscall with this crate's
+//! inline asm (as cheap as writing the asm by hand) on x86_64, x32, x86, aarch64, arm,
+//! riscv, loongarch64, powerpc, s390x, and on mips and sparc64 with `unstable-asm`; through
+//! `libc::syscall` elsewhere ([`BACKEND`] says which).
 //! `#![no_std]`, no required dependency.
 //!
 //! ```
@@ -92,17 +94,21 @@
 //! # Features
 //!
 //! - `std`: `impl std::error::Error for Errno`.
-//! - `libc`: issue syscalls through `libc::syscall` on x86_64 too, instead of inline asm.
-//!   Other Linux targets always use `libc::syscall` (until they get an asm backend), and
-//!   depend on `libc` for it.
+//! - `libc`: issue syscalls through `libc::syscall` instead of inline asm, on every target.
+//!   Targets without an asm backend always do, and depend on `libc` for it.
+//! - `unstable-asm`: use the inline-asm backend on mips (o32, n32, n64) and sparc64 too,
+//!   whose `asm!` is still unstable: needs a nightly compiler. Without it they use libc.
+//!
+//! `asm!` became stable on loongarch64 in Rust 1.72, on s390x in 1.84 and on powerpc in
+//! 1.95; older compilers there need the `libc` feature (elsewhere the MSRV is 1.71).
 #![no_std]
 #![deny(missing_docs)]
+// mips and sparc64 asm! is unstable: only the opt-in `unstable-asm` feature (a nightly
+// compiler) turns it on, so that stable builds on every target are unaffected.
 #![cfg_attr(
-    any(
-        target_arch = "mips",
-        target_arch = "mips64",
-        target_arch = "sparc",
-        target_arch = "sparc64"
+    all(
+        feature = "unstable-asm",
+        any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")
     ),
     feature(asm_experimental_arch)
 )]
@@ -133,6 +139,7 @@ abi::cfg_native! {
 
     pub use abi::native::*;
     pub use arg::SyscallArg;
+    pub use backend::BACKEND;
     pub use call::{
         syscall0, syscall0_raw, syscall1, syscall1_raw, syscall2, syscall2_raw, syscall3,
         syscall3_raw, syscall4, syscall4_raw, syscall5, syscall5_raw, syscall6, syscall6_raw,

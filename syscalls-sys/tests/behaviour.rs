@@ -10,24 +10,8 @@ use syscalls_sys::{
     NATIVE,
 };
 
-/// Whether this build issues syscalls through `libc::syscall` rather than inline asm (the
-/// list of `src/backend/mod.rs`).
-const LIBC_BACKEND: bool = cfg!(feature = "libc")
-    || !cfg!(any(
-        target_arch = "x86_64",
-        target_arch = "x86",
-        target_arch = "aarch64",
-        target_arch = "arm",
-        target_arch = "riscv64",
-        target_arch = "riscv32",
-        target_arch = "loongarch64",
-        target_arch = "powerpc64",
-        target_arch = "powerpc",
-        target_arch = "s390x",
-        target_arch = "mips",
-        target_arch = "mips64",
-        target_arch = "sparc64",
-    ));
+/// Whether this build issues syscalls through `libc::syscall` rather than inline asm.
+const LIBC_BACKEND: bool = matches!(syscalls_sys::BACKEND.as_bytes(), b"libc");
 
 /// Whether the native ABI reports failure in a flag beside the return register (mips `a3`,
 /// powerpc `cr0.SO`, sparc the carry), which then holds the positive errno.
@@ -137,6 +121,24 @@ fn unknown_syscall_number_is_enosys() {
     // SAFETY: as above.
     let err6 = unsafe { syscall!(nr, 1, 2, 3, 4, 5, 6) }.unwrap_err();
     assert_eq!(err6, err);
+}
+
+#[test]
+fn the_backend_is_the_one_the_features_ask_for() {
+    if cfg!(feature = "libc") {
+        assert_eq!(syscalls_sys::BACKEND, "libc");
+    }
+    if cfg!(all(target_arch = "x86_64", not(feature = "libc"))) {
+        assert_eq!(syscalls_sys::BACKEND, "asm");
+    }
+    // The opt-in asm of the architectures where `asm!` is unstable.
+    if cfg!(all(
+        feature = "unstable-asm",
+        not(feature = "libc"),
+        any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")
+    )) {
+        assert_eq!(syscalls_sys::BACKEND, "asm");
+    }
 }
 
 #[test]

@@ -335,6 +335,16 @@ fn test(args: &Args) -> Result<ExitCode> {
         .map_err(|e| Error::new(format!("cannot find xtask itself: {e}")))?;
     let t = Instant::now();
     step("format", &cargo, &["fmt", "--all", "--", "--check"])?;
+    // The asm backends are included with `#[path]` from inside a macro, where `cargo fmt`
+    // does not follow: check them by name.
+    let backends: Vec<String> = std::fs::read_dir(root.join("syscalls-sys/src/backend"))
+        .map_err(|e| Error::io("list", root.join("syscalls-sys/src/backend"), e))?
+        .filter_map(|e| e.ok().map(|e| e.path().to_string_lossy().into_owned()))
+        .filter(|p| p.ends_with(".rs"))
+        .collect();
+    let mut rustfmt_args = vec!["--edition", "2021", "--check"];
+    rustfmt_args.extend(backends.iter().map(String::as_str));
+    step("format (asm backends)", Path::new("rustfmt"), &rustfmt_args)?;
     step(
         "clippy",
         &cargo,

@@ -133,7 +133,15 @@ pub(crate) unsafe fn syscall3(nr: usize, a1: usize, a2: usize, a3: usize) -> Res
 pub(crate) unsafe fn syscall4_raw(nr: usize, a1: usize, a2: usize, a3: usize, a4: usize) -> usize {
     // SAFETY: the caller upholds the syscall's contract (see `crate::syscall4`); `long`
     // is what `syscall()` reads for the number and every argument.
-    unsafe { libc::syscall(nr as c_long, a1 as c_long, a2 as c_long, a3 as c_long, a4 as c_long) as usize }
+    unsafe {
+        libc::syscall(
+            nr as c_long,
+            a1 as c_long,
+            a2 as c_long,
+            a3 as c_long,
+            a4 as c_long,
+        ) as usize
+    }
 }
 
 /// `syscall()` with 4 arguments; decodes `-1` plus `errno`.
@@ -142,7 +150,13 @@ pub(crate) unsafe fn syscall4_raw(nr: usize, a1: usize, a2: usize, a3: usize, a4
 ///
 /// The contract of [`crate::syscall4`].
 #[inline(always)]
-pub(crate) unsafe fn syscall4(nr: usize, a1: usize, a2: usize, a3: usize, a4: usize) -> Result<usize, Errno> {
+pub(crate) unsafe fn syscall4(
+    nr: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+) -> Result<usize, Errno> {
     // SAFETY: forwarded unchanged from our caller.
     decode(unsafe { syscall4_raw(nr, a1, a2, a3, a4) })
 }
@@ -153,10 +167,26 @@ pub(crate) unsafe fn syscall4(nr: usize, a1: usize, a2: usize, a3: usize, a4: us
 ///
 /// The contract of [`crate::syscall5`].
 #[inline(always)]
-pub(crate) unsafe fn syscall5_raw(nr: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize) -> usize {
+pub(crate) unsafe fn syscall5_raw(
+    nr: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+) -> usize {
     // SAFETY: the caller upholds the syscall's contract (see `crate::syscall5`); `long`
     // is what `syscall()` reads for the number and every argument.
-    unsafe { libc::syscall(nr as c_long, a1 as c_long, a2 as c_long, a3 as c_long, a4 as c_long, a5 as c_long) as usize }
+    unsafe {
+        libc::syscall(
+            nr as c_long,
+            a1 as c_long,
+            a2 as c_long,
+            a3 as c_long,
+            a4 as c_long,
+            a5 as c_long,
+        ) as usize
+    }
 }
 
 /// `syscall()` with 5 arguments; decodes `-1` plus `errno`.
@@ -165,7 +195,14 @@ pub(crate) unsafe fn syscall5_raw(nr: usize, a1: usize, a2: usize, a3: usize, a4
 ///
 /// The contract of [`crate::syscall5`].
 #[inline(always)]
-pub(crate) unsafe fn syscall5(nr: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize) -> Result<usize, Errno> {
+pub(crate) unsafe fn syscall5(
+    nr: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+) -> Result<usize, Errno> {
     // SAFETY: forwarded unchanged from our caller.
     decode(unsafe { syscall5_raw(nr, a1, a2, a3, a4, a5) })
 }
@@ -176,10 +213,28 @@ pub(crate) unsafe fn syscall5(nr: usize, a1: usize, a2: usize, a3: usize, a4: us
 ///
 /// The contract of [`crate::syscall6`].
 #[inline(always)]
-pub(crate) unsafe fn syscall6_raw(nr: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize, a6: usize) -> usize {
+pub(crate) unsafe fn syscall6_raw(
+    nr: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+    a6: usize,
+) -> usize {
     // SAFETY: the caller upholds the syscall's contract (see `crate::syscall6`); `long`
     // is what `syscall()` reads for the number and every argument.
-    unsafe { libc::syscall(nr as c_long, a1 as c_long, a2 as c_long, a3 as c_long, a4 as c_long, a5 as c_long, a6 as c_long) as usize }
+    unsafe {
+        libc::syscall(
+            nr as c_long,
+            a1 as c_long,
+            a2 as c_long,
+            a3 as c_long,
+            a4 as c_long,
+            a5 as c_long,
+            a6 as c_long,
+        ) as usize
+    }
 }
 
 /// `syscall()` with 6 arguments; decodes `-1` plus `errno`.
@@ -188,7 +243,15 @@ pub(crate) unsafe fn syscall6_raw(nr: usize, a1: usize, a2: usize, a3: usize, a4
 ///
 /// The contract of [`crate::syscall6`].
 #[inline(always)]
-pub(crate) unsafe fn syscall6(nr: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize, a6: usize) -> Result<usize, Errno> {
+pub(crate) unsafe fn syscall6(
+    nr: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+    a6: usize,
+) -> Result<usize, Errno> {
     // SAFETY: forwarded unchanged from our caller.
     decode(unsafe { syscall6_raw(nr, a1, a2, a3, a4, a5, a6) })
 }

@@ -177,6 +177,17 @@ macro_rules! select_backend {
         #[path = "libc.rs"]
         mod imp;
 
+        /// How this build issues syscalls: `"asm"` (this crate's inline asm for the target's
+        /// architecture) or `"libc"` (`libc::syscall`, on architectures without an asm backend,
+        /// with the `libc` feature, and on mips and sparc64 without `unstable-asm`).
+        #[cfg(all(not(feature = "libc"), any($($cfg),*)))]
+        pub const BACKEND: &str = "asm";
+        /// How this build issues syscalls: `"asm"` (this crate's inline asm for the target's
+        /// architecture) or `"libc"` (`libc::syscall`, on architectures without an asm backend,
+        /// with the `libc` feature, and on mips and sparc64 without `unstable-asm`).
+        #[cfg(any(feature = "libc", not(any($($cfg),*))))]
+        pub const BACKEND: &str = "libc";
+
         #[cfg(all(
             any(feature = "libc", not(any($($cfg),*))),
             not(any(target_os = "android", not(target_env = ""))),
@@ -193,8 +204,9 @@ macro_rules! select_backend {
 // Every asm backend here runs syscalls-sys's tests under qemu-user (scripts/cross-test.sh),
 // except x32 (built and linked only: neither qemu-user nor the usual kernels run it) and
 // riscv32, loongarch64 and mips n32 (a freestanding smoke test: Debian has no C library for
-// them). mips and sparc asm needs the nightly `asm_experimental_arch` (see lib.rs); the
-// mips r6 ISAs and 32-bit sparc stay on libc until someone runs them.
+// them). mips and sparc64 asm needs the nightly `asm_experimental_arch`, so it is opt-in
+// (feature `unstable-asm`, see lib.rs): stable compilers there use libc. The mips r6 ISAs and
+// 32-bit sparc stay on libc until someone runs them.
 select_backend! {
     all(target_arch = "x86_64", target_pointer_width = "64") => "x86_64.rs",
     all(target_arch = "x86_64", target_pointer_width = "32") => "x32.rs",
@@ -205,9 +217,9 @@ select_backend! {
     target_arch = "loongarch64" => "loongarch64.rs",
     any(target_arch = "powerpc64", target_arch = "powerpc") => "powerpc.rs",
     target_arch = "s390x" => "s390x.rs",
-    target_arch = "mips" => "mips_o32.rs",
-    target_arch = "mips64" => "mips64.rs",
-    target_arch = "sparc64" => "sparc64.rs",
+    all(feature = "unstable-asm", target_arch = "mips") => "mips_o32.rs",
+    all(feature = "unstable-asm", target_arch = "mips64") => "mips64.rs",
+    all(feature = "unstable-asm", target_arch = "sparc64") => "sparc64.rs",
 }
 
 pub(crate) use imp::*;

@@ -187,7 +187,13 @@ pub(crate) unsafe fn syscall4_raw(nr: usize, a1: usize, a2: usize, a3: usize, a4
 ///
 /// The contract of [`crate::syscall4`].
 #[inline(always)]
-pub(crate) unsafe fn syscall4(nr: usize, a1: usize, a2: usize, a3: usize, a4: usize) -> Result<usize, Errno> {
+pub(crate) unsafe fn syscall4(
+    nr: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+) -> Result<usize, Errno> {
     // SAFETY: forwarded unchanged from our caller.
     decode_negated(unsafe { syscall4_raw(nr, a1, a2, a3, a4) })
 }
@@ -198,7 +204,14 @@ pub(crate) unsafe fn syscall4(nr: usize, a1: usize, a2: usize, a3: usize, a4: us
 ///
 /// The contract of [`crate::syscall5`].
 #[inline(always)]
-pub(crate) unsafe fn syscall5_raw(nr: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize) -> usize {
+pub(crate) unsafe fn syscall5_raw(
+    nr: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+) -> usize {
     let ret: usize;
     // SAFETY: the caller upholds the syscall's contract (see `crate::syscall5`); the asm
     // declares every register the instruction and the kernel change (rax, rcx, r11), and
@@ -226,7 +239,14 @@ pub(crate) unsafe fn syscall5_raw(nr: usize, a1: usize, a2: usize, a3: usize, a4
 ///
 /// The contract of [`crate::syscall5`].
 #[inline(always)]
-pub(crate) unsafe fn syscall5(nr: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize) -> Result<usize, Errno> {
+pub(crate) unsafe fn syscall5(
+    nr: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+) -> Result<usize, Errno> {
     // SAFETY: forwarded unchanged from our caller.
     decode_negated(unsafe { syscall5_raw(nr, a1, a2, a3, a4, a5) })
 }
@@ -237,7 +257,15 @@ pub(crate) unsafe fn syscall5(nr: usize, a1: usize, a2: usize, a3: usize, a4: us
 ///
 /// The contract of [`crate::syscall6`].
 #[inline(always)]
-pub(crate) unsafe fn syscall6_raw(nr: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize, a6: usize) -> usize {
+pub(crate) unsafe fn syscall6_raw(
+    nr: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+    a6: usize,
+) -> usize {
     let ret: usize;
     // SAFETY: the caller upholds the syscall's contract (see `crate::syscall6`); the asm
     // declares every register the instruction and the kernel change (rax, rcx, r11), and
@@ -266,7 +294,15 @@ pub(crate) unsafe fn syscall6_raw(nr: usize, a1: usize, a2: usize, a3: usize, a4
 ///
 /// The contract of [`crate::syscall6`].
 #[inline(always)]
-pub(crate) unsafe fn syscall6(nr: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize, a6: usize) -> Result<usize, Errno> {
+pub(crate) unsafe fn syscall6(
+    nr: usize,
+    a1: usize,
+    a2: usize,
+    a3: usize,
+    a4: usize,
+    a5: usize,
+    a6: usize,
+) -> Result<usize, Errno> {
     // SAFETY: forwarded unchanged from our caller.
     decode_negated(unsafe { syscall6_raw(nr, a1, a2, a3, a4, a5, a6) })
 }
