@@ -135,7 +135,11 @@ fn the_backend_is_the_one_the_features_ask_for() {
     if cfg!(all(
         feature = "unstable-asm",
         not(feature = "libc"),
-        any(target_arch = "mips", target_arch = "mips64", target_arch = "sparc64")
+        any(
+            target_arch = "mips",
+            target_arch = "mips64",
+            target_arch = "sparc64"
+        )
     )) {
         assert_eq!(syscalls_sys::BACKEND, "asm");
     }
