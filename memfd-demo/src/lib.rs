@@ -36,12 +36,25 @@
 //! of the output (not the output plus a copy of it, as with `memfd` + `read`).
 //!
 //! What it costs instead: the kernel allocates a fresh page for every 4 KiB the child
-//! writes, maps each into the reader (`MAP_POPULATE`), and frees them when the capture is
-//! dropped. That wins clearly from about 16 MiB up when the reader's buffer would be fresh
-//! memory too (256 MiB and more always are, with glibc), but a pipe read into a heap
-//! buffer that the allocator recycles from an earlier capture of the same size allocates
-//! nothing at all, and is faster for repeated 1–16 MiB captures. The benchmark
-//! `cargo bench -p memfd-demo --bench capture` measures all of this against `output()`.
+//! writes (in the child's `write(2)`: about 1.3 µs a page on the 2-core VM where the
+//! benchmark was made, 330 ms per GiB), maps each into the reader (about 0.5 µs a page),
+//! and frees them when the capture is dropped. The mapping is done while the command runs,
+//! by a background thread (see [`capture`]), on a CPU that would otherwise wait: what is left
+//! when the command ends is the last millisecond's worth. The allocation cannot be moved off
+//! the child's writes: preallocating ahead of them from the idle CPU
+//! (`fallocate(FALLOC_FL_KEEP_SIZE)`) would spare the child the allocation, but tmpfs takes
+//! the same inode lock for `fallocate` as for `write`, so the two never run at the same
+//! time, and the capture gets slower, not faster.
+//!
+//! So [`capture`] wins clearly from about 16 MiB up when the reader's buffer would be fresh
+//! memory too: 256 MiB and more always are with glibc, and so is every buffer of a process
+//! that captures once. But a pipe read into a heap buffer that the allocator recycles from
+//! an earlier capture of the same size allocates nothing at all, and capture cannot match
+//! that: at 16 MiB, the child's writes into a fresh memfd alone, with nothing mapped or
+//! read, take about as long as `output()`'s whole round into a recycled buffer, and a memfd
+//! cannot be recycled (once sealed, it can never be written again). The benchmark
+//! `cargo bench -p memfd-demo --bench capture` measures all of this against `output()`, in
+//! both allocator states.
 //!
 //! # What [`capture`] does
 //!
@@ -49,9 +62,14 @@
 //!    | MFD_NOEXEC_SEAL)` through `syscall!`), or, where the kernel has none (`ENOSYS`), two
 //!    unlinked temporary files (`O_TMPFILE` in `/dev/shm`), saying so at debug level.
 //! 2. Spawns the command with its stdout and stderr on them and waits for it to exit.
+//!    Meanwhile, a background thread maps what the command has written so far, in steps of
+//!    at least 1 MiB, about every millisecond (`mmap`/`mremap`, `MADV_POPULATE_READ`), so
+//!    that the reader's pages are mostly mapped when the command ends. Nothing reads the
+//!    mapping before the memfd is sealed.
 //! 3. Seals each memfd against writing, growing, shrinking and further sealing
-//!    ([`memfd::CAPTURE_SEALS`]), then maps it read-only ([`Captured::is_mapped`]). An empty
-//!    output is not mapped (a zero-length mapping does not exist). A fallback file cannot
+//!    ([`memfd::CAPTURE_SEALS`]), then maps it read-only ([`Captured::is_mapped`]): the rest
+//!    of the mapping begun while it ran, trimmed to the final size. An empty output is not
+//!    mapped (a zero-length mapping does not exist). A fallback file cannot
 //!    be sealed, so its contents are copied into the heap instead: the slice you get must
 //!    not change under you, and an unsealed file could.
 //!
@@ -69,6 +87,7 @@
 
 pub mod debug;
 mod map;
+mod mapper;
 pub mod memfd;
 pub mod pattern;
 pub mod raw;
@@ -82,7 +101,7 @@ use std::os::unix::fs::FileExt;
 use std::process::{Command, ExitStatus, Stdio};
 
 use crate::debug::debug;
-use crate::map::Mapping;
+use crate::map::{Growing, Mapping};
 pub use crate::memfd::Backing;
 
 /// Runs `cmd` to completion with its stdout and stderr captured in two memfds, and returns
@@ -98,6 +117,12 @@ pub use crate::memfd::Backing;
 ///
 /// A process that the command leaves running (a daemon, `cmd &`) can keep writing until the
 /// capture is sealed; writes after that fail with `EPERM`.
+///
+/// The first call starts a background thread, `memfd-demo-map`, that maps the output of
+/// running commands while the callers wait (about 25 µs, once); it lives as long as the
+/// process, and sleeps once no capture has run for a second. Where it cannot be started,
+/// or the kernel has no `MADV_POPULATE_READ` (before Linux 5.14), everything is mapped after
+/// the command ends instead (`MAP_POPULATE`), as the debug messages say.
 ///
 /// # Errors
 ///
@@ -121,10 +146,18 @@ pub fn capture(cmd: &mut Command) -> Result<Capture, CaptureError> {
         program: cmd.get_program().to_owned(),
         source,
     })?;
-    let status = child.wait().map_err(CaptureError::Wait)?;
+    // While it runs, the mapper thread maps what it has written so far (memfds only: the
+    // others are copied).
+    let watched = mapper::watch([
+        (out, Growing::new(out_backing.is_memfd())),
+        (err, Growing::new(err_backing.is_memfd())),
+    ]);
+    let status = child.wait();
+    let [(out, out_map), (err, err_map)] = watched.finish();
+    let status = status.map_err(CaptureError::Wait)?;
     debug!("{:?} ended: {status}", cmd.get_program());
-    let stdout = Captured::finish(out, out_backing, Stream::Stdout)?;
-    let stderr = Captured::finish(err, err_backing, Stream::Stderr)?;
+    let stdout = Captured::finish(out, out_backing, out_map, Stream::Stdout)?;
+    let stderr = Captured::finish(err, err_backing, err_map, Stream::Stderr)?;
     Ok(Capture {
         status,
         stdout,
@@ -211,8 +244,14 @@ enum Data {
 }
 
 impl Captured {
-    /// Seals `file` (a memfd) and maps it, or copies it if it cannot be sealed.
-    fn finish(file: File, backing: Backing, stream: Stream) -> Result<Captured, CaptureError> {
+    /// Seals `file` (a memfd) and maps it (what `growing` mapped while the command ran, and
+    /// the rest), or copies it if it cannot be sealed.
+    fn finish(
+        file: File,
+        backing: Backing,
+        growing: Growing,
+        stream: Stream,
+    ) -> Result<Captured, CaptureError> {
         let collect = |source| CaptureError::Collect { stream, source };
         let sealed = match &backing {
             Backing::Memfd => match memfd::seal(&file) {
@@ -225,6 +264,7 @@ impl Captured {
             _ => false,
         };
         let len = file.metadata().map_err(collect)?.len();
+        let early = growing.populated();
         let data = if len == 0 {
             Data::Empty
         } else {
@@ -236,19 +276,24 @@ impl Captured {
             })?;
             if sealed {
                 // SAFETY: `file` is a memfd we just sealed against writes, growing,
-                // shrinking and unsealing, and `len` is its (now fixed) size.
-                Data::Mapped(unsafe { Mapping::new(&file, len) }.map_err(collect)?)
+                // shrinking and unsealing, `len` is its (now fixed) size, and `growing` was
+                // made of it.
+                Data::Mapped(unsafe { growing.finish(&file, len) }.map_err(collect)?)
             } else {
                 Data::Copied(read_at_most(&file, len).map_err(collect)?)
             }
         };
         debug!(
-            "{stream}: {len} bytes in {backing:?}, {}",
+            "{stream}: {len} bytes in {backing:?}, {}{}",
             match (&data, sealed) {
                 (Data::Empty, true) => "sealed, empty",
                 (Data::Empty, false) => "empty",
                 (Data::Mapped(_), _) => "sealed and mapped",
                 (Data::Copied(_), _) => "not sealed: copied",
+            },
+            match &data {
+                Data::Mapped(_) if early > 0 => format!(" ({early} bytes while it ran)"),
+                _ => String::new(),
             }
         );
         Ok(Captured {

@@ -1,9 +1,14 @@
-//! A read-only mapping of a sealed memfd: its pages, shown as `&[u8]` without copying.
+//! A read-only mapping of a sealed memfd: its pages, shown as `&[u8]` without copying; and
+//! the same mapping made while the command is still writing ([`Growing`]).
 
 use std::fs::File;
 use std::io;
 use std::os::fd::AsRawFd;
 use std::ptr::NonNull;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::OnceLock;
+
+use crate::debug::debug;
 
 /// `len` bytes of a file mapped read-only and private; unmapped on drop.
 ///
@@ -73,5 +78,238 @@ impl Drop for Mapping {
         // SAFETY: `ptr`/`len` are exactly the mapping made in `new`, which nothing else
         // unmaps, and no borrow of it outlives `self`.
         unsafe { libc::munmap(self.ptr.as_ptr().cast(), self.len) };
+    }
+}
+
+/// The page size (`sysconf(_SC_PAGESIZE)`), read once; `None` if it cannot be had, in which
+/// case nothing is mapped while the command runs.
+fn page_size() -> Option<usize> {
+    static PAGE: OnceLock<Option<usize>> = OnceLock::new();
+    *PAGE.get_or_init(|| {
+        // SAFETY: sysconf has no preconditions and touches no memory of ours.
+        let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+        usize::try_from(size).ok().filter(|s| s.is_power_of_two())
+    })
+}
+
+/// Whether `MADV_POPULATE_READ` (Linux 5.14) was refused once: then [`Growing`] does nothing
+/// for the rest of the process, and every capture is mapped after its command ends.
+static NO_POPULATE_READ: AtomicBool = AtomicBool::new(false);
+
+/// How much a [`Growing`] mapping must have to catch up on before it maps more: smaller
+/// steps cost more syscalls than they save, and outputs below it are mapped at the end.
+const STEP: usize = 1 << 20;
+
+/// The least address space a [`Growing`] mapping reserves (it reserves twice what it maps).
+const MIN_RESERVE: usize = 8 << 20;
+
+/// A read-only mapping of a memfd that the command is still writing: every so often (see
+/// [`crate::mapper`]) [`advance`](Growing::advance) maps the pages written so far, so that
+/// mapping the output (~0.5 µs a page) happens on our otherwise idle CPU while the command
+/// writes, instead of after it; [`finish`](Growing::finish), once the memfd is sealed, maps
+/// what is left and trims the mapping to the final size.
+///
+/// The mapping reserves address space beyond the end of the file, so that it can grow in
+/// place, or move with `mremap` (which moves the page tables, not the pages) when it cannot;
+/// only whole pages below the file's current size are ever populated, and with
+/// `MADV_POPULATE_READ`, which reports a page beyond the end (a command that shrank its
+/// output) as an error instead of raising `SIGBUS`. Nothing reads the mapping before the
+/// memfd is sealed: until then the command may still change or drop any of its pages (the
+/// kernel then unmaps them from us too).
+pub(crate) struct Growing {
+    /// The mapping, `None` before the first step (and after giving up).
+    ptr: Option<NonNull<u8>>,
+    /// Its size in bytes (whole pages), past the file's end.
+    reserved: usize,
+    /// How many bytes from its start are populated (whole pages, at most `reserved`).
+    populated: usize,
+    /// Whether to map nothing more (not a memfd; no page size; a failed `mmap`/`mremap`).
+    stopped: bool,
+}
+
+// SAFETY: the mapping is only reached through `&mut self` (advance, finish, drop), and a
+// mapping may be used and unmapped from any thread.
+unsafe impl Send for Growing {}
+
+impl Growing {
+    /// A mapping that maps nothing yet; with `enabled` false, it never will (and
+    /// [`finish`](Growing::finish) maps the whole file at once, as [`Mapping::new`] does).
+    pub(crate) fn new(enabled: bool) -> Growing {
+        Growing {
+            ptr: None,
+            reserved: 0,
+            populated: 0,
+            stopped: !enabled || page_size().is_none() || NO_POPULATE_READ.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Whether [`advance`](Growing::advance) may still map anything.
+    pub(crate) fn can_grow(&self) -> bool {
+        !self.stopped
+    }
+
+    /// How many bytes from the start are mapped and populated.
+    pub(crate) fn populated(&self) -> usize {
+        self.populated
+    }
+
+    /// Maps and populates the whole pages of the first `size` bytes of `file` that are not
+    /// mapped yet, if there are at least [`STEP`] of them; returns whether it did.
+    ///
+    /// Best effort: an error only means that less is mapped now (and more at the end).
+    pub(crate) fn advance(&mut self, file: &File, size: u64) -> bool {
+        let Some(page) = page_size().filter(|_| !self.stopped) else {
+            return false;
+        };
+        let whole = usize::try_from(size).unwrap_or(usize::MAX) & !(page - 1);
+        if whole < self.populated.saturating_add(STEP) {
+            return false;
+        }
+        if whole > self.reserved {
+            let reserve = whole.saturating_mul(2).max(MIN_RESERVE) & !(page - 1);
+            if self.reserve(file, reserve).is_err() {
+                self.stop();
+                return false;
+            }
+        }
+        let Some(ptr) = self.ptr else {
+            return false;
+        };
+        // SAFETY: `populated..whole` lies within the mapping (`whole <= reserved`), which we
+        // own; MADV_POPULATE_READ only faults pages in (it never writes), and fails with an
+        // error rather than a signal where the file has no page.
+        let start = unsafe { ptr.as_ptr().add(self.populated) };
+        // SAFETY: as above.
+        let done = unsafe {
+            libc::madvise(
+                start.cast(),
+                whole - self.populated,
+                libc::MADV_POPULATE_READ,
+            )
+        };
+        if done == 0 {
+            self.populated = whole;
+            return true;
+        }
+        let err = io::Error::last_os_error();
+        if err.raw_os_error() == Some(libc::EINVAL) {
+            // Before Linux 5.14: no MADV_POPULATE_READ, and no point trying again.
+            debug!(
+                "MADV_POPULATE_READ refused ({err}): outputs are mapped after their command ends"
+            );
+            NO_POPULATE_READ.store(true, Ordering::Relaxed);
+            self.stop();
+        }
+        // Otherwise (EFAULT: the command shrank its output; EINTR, ENOMEM, EAGAIN): try again
+        // at the next step.
+        false
+    }
+
+    /// Makes the mapping `reserve` bytes long (a page multiple), mapping it first if need be.
+    fn reserve(&mut self, file: &File, reserve: usize) -> io::Result<()> {
+        let addr = match self.ptr {
+            // SAFETY: a fresh mapping chosen by the kernel (no address hint), so no existing
+            // memory is replaced; `file`'s descriptor is live for the call. Mapping past the
+            // end of a file is allowed (only touching those pages is not).
+            None => unsafe {
+                libc::mmap(
+                    std::ptr::null_mut(),
+                    reserve,
+                    libc::PROT_READ,
+                    libc::MAP_PRIVATE,
+                    file.as_raw_fd(),
+                    0,
+                )
+            },
+            // SAFETY: `ptr`/`reserved` are exactly our mapping; MREMAP_MAYMOVE lets the
+            // kernel move it to free address space (never over another mapping), and nothing
+            // holds a pointer into it (nothing reads it before `finish`).
+            Some(ptr) => unsafe {
+                libc::mremap(
+                    ptr.as_ptr().cast(),
+                    self.reserved,
+                    reserve,
+                    libc::MREMAP_MAYMOVE,
+                )
+            },
+        };
+        if addr == libc::MAP_FAILED {
+            return Err(io::Error::last_os_error());
+        }
+        match NonNull::new(addr.cast::<u8>()) {
+            Some(ptr) => {
+                self.ptr = Some(ptr);
+                self.reserved = reserve;
+                self.populated = self.populated.min(reserve);
+                Ok(())
+            }
+            None => Err(io::Error::other("mmap returned address 0")),
+        }
+    }
+
+    /// Unmaps what is mapped and maps nothing more.
+    fn stop(&mut self) {
+        self.unmap();
+        self.stopped = true;
+    }
+
+    fn unmap(&mut self) {
+        if let Some(ptr) = self.ptr.take() {
+            // SAFETY: `ptr`/`reserved` are exactly our mapping, which nothing else unmaps
+            // and nothing reads (it is never handed out before `finish`).
+            unsafe { libc::munmap(ptr.as_ptr().cast(), self.reserved) };
+        }
+        self.reserved = 0;
+        self.populated = 0;
+    }
+
+    /// The final mapping of the first `len` bytes of `file` (`len > 0`): what is mapped
+    /// already, trimmed (or grown) to `len` and populated to the end, or, if nothing is,
+    /// [`Mapping::new`].
+    ///
+    /// # Safety
+    ///
+    /// As for [`Mapping::new`]: `file` must be the file this mapping was made of (if any),
+    /// sealed with at least `F_SEAL_WRITE | F_SEAL_SHRINK`, and its size at least `len`.
+    pub(crate) unsafe fn finish(mut self, file: &File, len: usize) -> io::Result<Mapping> {
+        debug_assert!(len > 0);
+        let (Some(page), Some(_)) = (page_size(), self.ptr) else {
+            self.unmap();
+            // SAFETY: the caller's contract is that of `Mapping::new`.
+            return unsafe { Mapping::new(file, len) };
+        };
+        let Some(size) = len.checked_next_multiple_of(page) else {
+            self.unmap();
+            // SAFETY: as above.
+            return unsafe { Mapping::new(file, len) };
+        };
+        if size != self.reserved && self.reserve(file, size).is_err() {
+            self.unmap();
+            // SAFETY: as above.
+            return unsafe { Mapping::new(file, len) };
+        }
+        let Some(ptr) = self.ptr.take() else {
+            // SAFETY: as above.
+            return unsafe { Mapping::new(file, len) };
+        };
+        if self.populated < size {
+            // SAFETY: `populated..size` lies within the mapping; the file is sealed and at
+            // least `len` long, so every page of it exists. A failure (ENOMEM) only leaves
+            // pages to be faulted in when read.
+            unsafe {
+                libc::madvise(
+                    ptr.as_ptr().add(self.populated).cast(),
+                    size - self.populated,
+                    libc::MADV_POPULATE_READ,
+                )
+            };
+        }
+        Ok(Mapping { ptr, len })
+    }
+}
+
+impl Drop for Growing {
+    fn drop(&mut self) {
+        self.unmap();
     }
 }

@@ -7,7 +7,7 @@ use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
 
 use memfd_demo::memfd::{self, CAPTURE_SEALS};
-use memfd_demo::pattern::{checksum, pattern_checksum};
+use memfd_demo::pattern::{byte_at, checksum, pattern_checksum};
 use memfd_demo::{capture, Backing, CaptureError};
 use syscalls_sys::uapi::{F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_WRITE};
 
@@ -219,6 +219,84 @@ fn one_gibibyte_is_captured_exactly() {
     assert!(captured.stdout_buffer().is_mapped());
     assert_eq!(checksum(captured.stdout()), pattern_checksum(n));
     assert_eq!(captured.stderr(), b"");
+}
+
+#[test]
+fn output_changed_after_it_was_mapped_is_read_as_it_ended() {
+    // 8 MiB, which capture maps while the command sleeps (it maps what was written about
+    // every millisecond); then the command overwrites the start, shrinks its output, and
+    // writes at its old end, leaving a hole. The mapping must show the end state, not what
+    // it mapped early.
+    let (n, cut) = (8 << 20, 5_000_000);
+    let script = format!(
+        "{WRITER} {n}; sleep 0.3; printf XYZ | dd of=/dev/stdout conv=notrunc status=none; \
+         truncate -s {cut} /dev/stdout; printf END"
+    );
+    let captured = capture(&mut sh(&script)).unwrap();
+    assert!(captured.status().success(), "{}", captured.status());
+    let mut expected: Vec<u8> = (0..cut as u64).map(byte_at).collect();
+    expected[..3].copy_from_slice(b"XYZ");
+    expected.resize(n, 0);
+    expected.extend_from_slice(b"END");
+    let got = captured.stdout();
+    assert_eq!(got.len(), expected.len());
+    let first_difference = got.iter().zip(&expected).position(|(a, b)| a != b);
+    assert_eq!(first_difference, None);
+    assert!(captured.stdout_buffer().is_mapped() && captured.stdout_buffer().is_sealed());
+}
+
+#[test]
+fn output_of_every_size_around_the_mapping_steps_is_exact() {
+    // Sizes around a page and around the 1 MiB step of the mapping made while the command
+    // runs, on both streams, with pauses so that the early mapping happens.
+    for n in [
+        4095u64,
+        4096,
+        4097,
+        (1 << 20) - 1,
+        1 << 20,
+        (1 << 20) + 1,
+        (3 << 20) + 12345,
+    ] {
+        let script = format!("{WRITER} {n} {n}; sleep 0.02; {WRITER} {n}");
+        let captured = capture(&mut sh(&script)).unwrap();
+        assert!(captured.status().success(), "{}", captured.status());
+        let out = captured.stdout();
+        assert_eq!(out.len() as u64, 2 * n, "stdout of {n}");
+        assert_eq!(checksum(&out[..n as usize]), pattern_checksum(n), "{n}");
+        assert_eq!(checksum(&out[n as usize..]), pattern_checksum(n), "{n}");
+        assert_eq!(
+            checksum(captured.stderr()),
+            pattern_checksum(n),
+            "stderr of {n}"
+        );
+    }
+}
+
+#[test]
+fn concurrent_captures_are_each_exact() {
+    // Several captures at once, from several threads: the mapper thread looks after all of
+    // them, each with its own sizes on both streams.
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..6u64)
+            .map(|i| {
+                s.spawn(move || {
+                    let (out, err) = ((3 << 20) + i * 77_777, (1 << 20) * (i % 3) + i);
+                    let mut cmd = Command::new(WRITER);
+                    cmd.args([out.to_string(), err.to_string()]);
+                    let captured = capture(&mut cmd).unwrap();
+                    assert!(captured.status().success(), "{}", captured.status());
+                    assert_eq!(captured.stdout().len() as u64, out);
+                    assert_eq!(captured.stderr().len() as u64, err);
+                    assert_eq!(checksum(captured.stdout()), pattern_checksum(out));
+                    assert_eq!(checksum(captured.stderr()), pattern_checksum(err));
+                })
+            })
+            .collect();
+        for handle in handles {
+            handle.join().unwrap();
+        }
+    });
 }
 
 #[test]

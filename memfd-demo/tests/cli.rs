@@ -69,6 +69,23 @@ fn debug_flag_says_what_it_did() {
 }
 
 #[test]
+fn large_output_is_mapped_while_the_command_runs() {
+    // 8 MiB, then a pause: capture maps (nearly) all of it before the command ends.
+    let script = format!("{WRITER} 8388608; sleep 0.2");
+    let out = demo(&["-v", "--", "sh", "-c", &script]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(out.stdout.len(), 8 << 20);
+    let stderr = text(&out.stderr);
+    let early: u64 = stderr
+        .split("stdout: 8388608 bytes in Memfd, sealed and mapped (")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(early >= 7 << 20, "{stderr}");
+}
+
+#[test]
 fn command_mode_copies_both_streams_verbatim_and_exits_like_the_command() {
     let out = demo(&[
         "--",

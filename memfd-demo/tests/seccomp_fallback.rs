@@ -11,9 +11,13 @@ use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-use syscalls_sys::{syscall, SYS_memfd_create, SYS_openat, SYS_prctl, SYS_seccomp};
+use syscalls_sys::{
+    syscall, SYS_clone, SYS_clone3, SYS_madvise, SYS_memfd_create, SYS_openat, SYS_prctl,
+    SYS_seccomp,
+};
 
 const DEMO: &str = env!("CARGO_BIN_EXE_memfd-demo");
+const WRITER: &str = env!("CARGO_BIN_EXE_memfd-demo-writer");
 /// Set in the environment of the re-run of this binary that checks the library.
 const LIB_CHILD: &str = "MEMFD_DEMO_TEST_SECCOMP_CHILD";
 
@@ -62,6 +66,12 @@ enum Refuse {
     /// That, and `openat` with `O_TMPFILE` fails with EOPNOTSUPP (as on a file system
     /// without it), to reach the last fallback.
     MemfdCreateAndTmpfile,
+    /// No new threads: `clone3` fails with ENOSYS (so that the C library falls back to
+    /// `clone`), and `clone` with `CLONE_THREAD` with EAGAIN (as at a thread limit). New
+    /// processes are allowed. Capture cannot start its mapper thread.
+    Threads,
+    /// `madvise(MADV_POPULATE_READ)` fails with EINVAL (Linux before 5.14): the same.
+    PopulateRead,
 }
 
 /// A filter: other architectures and every other syscall are allowed.
@@ -73,28 +83,64 @@ fn filter(refuse: Refuse) -> Vec<libc::sock_filter> {
     let arch = audit_arch().expect("known architecture");
     let nr_offset = std::mem::offset_of!(libc::seccomp_data, nr) as u32;
     let arch_offset = std::mem::offset_of!(libc::seccomp_data, arch) as u32;
-    // The low 32 bits of args[2] (openat's flags).
+    // The low 32 bits of args[i] (clone's flags, openat's flags, madvise's advice).
     let low_half = if cfg!(target_endian = "big") { 4 } else { 0 };
-    let flags_offset = std::mem::offset_of!(libc::seccomp_data, args) as u32 + 2 * 8 + low_half;
+    let arg_offset =
+        |i: u32| std::mem::offset_of!(libc::seccomp_data, args) as u32 + i * 8 + low_half;
     let errno = |code: i32| SECCOMP_RET_ERRNO | (code as u32 & SECCOMP_RET_DATA);
+    // Every rule starts and ends with the syscall number in the accumulator.
+    let syscall = |nr: usize, code: i32| {
+        vec![
+            jump(BPF_JMP | BPF_JEQ | BPF_K, nr as u32, 0, 1),
+            stmt(BPF_RET | BPF_K, errno(code)),
+        ]
+    };
+    // The syscall `nr` when `args[i] & mask == value`.
+    let with_arg = |nr: usize, i: u32, mask: u32, value: u32, code: i32| {
+        vec![
+            jump(BPF_JMP | BPF_JEQ | BPF_K, nr as u32, 0, 5),
+            stmt(BPF_LD | BPF_W | BPF_ABS, arg_offset(i)),
+            stmt(BPF_ALU | BPF_AND | BPF_K, mask),
+            jump(BPF_JMP | BPF_JEQ | BPF_K, value, 0, 1),
+            stmt(BPF_RET | BPF_K, errno(code)),
+            stmt(BPF_LD | BPF_W | BPF_ABS, nr_offset),
+        ]
+    };
     let tmpfile = libc::O_TMPFILE as u32;
+    let rules = match refuse {
+        Refuse::MemfdCreate => syscall(SYS_memfd_create, syscalls_sys::ENOSYS),
+        Refuse::MemfdCreateAndTmpfile => {
+            let mut rules = syscall(SYS_memfd_create, syscalls_sys::ENOSYS);
+            rules.extend(with_arg(
+                SYS_openat,
+                2,
+                tmpfile,
+                tmpfile,
+                syscalls_sys::EOPNOTSUPP,
+            ));
+            rules
+        }
+        Refuse::Threads => {
+            let thread = libc::CLONE_THREAD as u32;
+            let mut rules = syscall(SYS_clone3, syscalls_sys::ENOSYS);
+            rules.extend(with_arg(SYS_clone, 0, thread, thread, syscalls_sys::EAGAIN));
+            rules
+        }
+        Refuse::PopulateRead => with_arg(
+            SYS_madvise,
+            2,
+            u32::MAX,
+            libc::MADV_POPULATE_READ as u32,
+            syscalls_sys::EINVAL,
+        ),
+    };
     let mut program = vec![
         stmt(BPF_LD | BPF_W | BPF_ABS, arch_offset),
         jump(BPF_JMP | BPF_JEQ | BPF_K, arch, 1, 0),
         stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
         stmt(BPF_LD | BPF_W | BPF_ABS, nr_offset),
-        jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_memfd_create as u32, 0, 1),
-        stmt(BPF_RET | BPF_K, errno(syscalls_sys::ENOSYS)),
     ];
-    if let Refuse::MemfdCreateAndTmpfile = refuse {
-        program.extend([
-            jump(BPF_JMP | BPF_JEQ | BPF_K, SYS_openat as u32, 0, 4),
-            stmt(BPF_LD | BPF_W | BPF_ABS, flags_offset),
-            stmt(BPF_ALU | BPF_AND | BPF_K, tmpfile),
-            jump(BPF_JMP | BPF_JEQ | BPF_K, tmpfile, 0, 1),
-            stmt(BPF_RET | BPF_K, errno(syscalls_sys::EOPNOTSUPP)),
-        ]);
-    }
+    program.extend(rules);
     program.push(stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
     program
 }
@@ -216,6 +262,44 @@ fn raw_mode_has_no_fallback_and_says_why() {
     assert!(out.stdout.is_empty());
     let stderr = text(&out.stderr);
     assert!(stderr.contains("memfd_create: ENOSYS"), "{stderr}");
+}
+
+/// `memfd-demo -- sh -c 'WRITER 8 MiB; sleep'` under `refuse`: the output is right, and
+/// mapped after the command ended only.
+fn large_capture_mapped_at_the_end(refuse: Refuse, why: &str) {
+    let script = format!("{WRITER} 8388608; sleep 0.1");
+    let out = demo_under(refuse, &["--", "sh", "-c", &script]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        out.stdout.as_slice(),
+        &(0..8 << 20)
+            .map(memfd_demo::pattern::byte_at)
+            .collect::<Vec<u8>>()[..]
+    );
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains(why), "{stderr}");
+    assert!(
+        stderr.contains("stdout: 8388608 bytes in Memfd, sealed and mapped\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn without_a_mapper_thread_the_output_is_mapped_at_the_end() {
+    require_known_arch!();
+    large_capture_mapped_at_the_end(
+        Refuse::Threads,
+        "no mapper thread (Resource temporarily unavailable (os error 11)): outputs are mapped after their command ends",
+    );
+}
+
+#[test]
+fn without_madv_populate_read_the_output_is_mapped_at_the_end() {
+    require_known_arch!();
+    large_capture_mapped_at_the_end(
+        Refuse::PopulateRead,
+        "MADV_POPULATE_READ refused (Invalid argument (os error 22)): outputs are mapped after their command ends",
+    );
 }
 
 #[test]
