@@ -4,8 +4,30 @@
 //! Every variant spawns the same child, `memfd-demo-writer N` (N pattern bytes in 64 KiB
 //! `write(2)` calls), and the reader touches every byte it got (a checksum, compared with
 //! the expected one); the `/bin/date` row spawns `/bin/date` in every variant. Each round
-//! runs the variants in a rotating order; the table shows the median wall time of each
-//! (spawn to checksum, buffers dropped included) and its ratio to the pipe's median.
+//! runs the variants in a rotating order; the tables show the median wall time of each
+//! (spawn to checksum; then with the buffers dropped as well) and its ratio to the pipe's
+//! median. Each row also shows
+//! - the pipe's page faults: this process's minor faults in a pipe round (median), about
+//!   N / 4 KiB when `output()`'s buffer is fresh memory, about 0 when the allocator recycled
+//!   it from an earlier round;
+//! - the other load: how many CPUs, on average, were busy with other processes while the row
+//!   ran (`/proc/stat`'s busy time minus this process's and its children's CPU time), and
+//!   how many the hypervisor stole. Capture maps the output on a second CPU while the
+//!   command writes (see the crate docs); where none is free, it loses that.
+//!
+//! The allocator decides what the pipe's buffer costs. With glibc's defaults, `output()`'s
+//! 16 MiB buffer comes from fresh memory or from heap pages recycled from an earlier round,
+//! depending on what the process allocated and freed before (glibc raises its mmap threshold,
+//! up to 32 MiB, after freeing a large block, and keeps freed heap memory), while every memfd
+//! capture gets fresh pages from the kernel. So the 16 MiB row is measured three ways:
+//! - with the default allocator, in the table of all rows (the fault column says which case
+//!   it met);
+//! - its floor: the child alone writing 16 MiB into a fresh memfd, spawn to exit, nothing
+//!   mapped or read, against the pipe's whole round, in the same allocator state: what no
+//!   memfd capture can beat;
+//! - with fresh memory for every heap buffer, as in a process that captures once: the row
+//!   again in a fresh process of this benchmark (`--fresh-memory`) started with
+//!   `MALLOC_MMAP_THRESHOLD_=131072` (glibc's initial threshold, fixed).
 //!
 //! Then peak memory: each variant runs once per size in a fresh process of this benchmark
 //! (`--measure-peak VARIANT N`), which reports
@@ -18,14 +40,12 @@
 //!   the memfd bytes it never mapped. A memfd's pages are not in anyone's RSS until mapped,
 //!   so RSS alone would show the naive `read()` variant at N, not 2N.
 //!
-//! `MEMFD_BENCH_QUICK=1` runs fewer rounds (a smoke test, not a measurement).
+//! `MEMFD_BENCH_QUICK=1` runs fewer rounds (a smoke test, not a measurement);
+//! `MEMFD_BENCH_ROWS=date,64KiB,16MiB,256MiB,1GiB` (any of them) runs only those rows of
+//! the first table, and nothing else.
 //!
-//! The pipe baseline depends on the allocator: glibc raises its mmap threshold (up to
-//! 32 MiB) after freeing a large block, so from the second round on, `output()`'s 16 MiB
-//! buffer comes from heap pages that are already faulted in, while every memfd capture gets
-//! fresh pages from the kernel. `MALLOC_MMAP_THRESHOLD_=131072 cargo bench …` fixes the
-//! threshold, so that every variant's heap buffers are fresh memory, as in a process that
-//! captures once.
+//! The machine is noisy (another engineer's builds, a VM): run it several times, and read
+//! the other-load column before the ratios.
 
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 fn main() {}
@@ -213,6 +233,170 @@ mod bench {
         }
     }
 
+    /// CPU time as the kernel counts it, to see how busy the machine was with other work.
+    struct CpuSnapshot {
+        at: Instant,
+        /// Busy time of all CPUs (`/proc/stat`: user, nice, system, irq, softirq), in ticks.
+        busy_ticks: u64,
+        /// Time the hypervisor ran something else on our virtual CPUs, in ticks.
+        steal_ticks: u64,
+        /// Our own CPU time and our (reaped) children's.
+        own: Duration,
+    }
+
+    fn timeval(tv: libc::timeval) -> Duration {
+        Duration::from_secs(tv.tv_sec as u64) + Duration::from_micros(tv.tv_usec as u64)
+    }
+
+    fn rusage(who: libc::c_int) -> libc::rusage {
+        // SAFETY: a zeroed rusage is a valid value for getrusage to fill in.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: `usage` is a valid, writable rusage for the call.
+        unsafe { libc::getrusage(who, &mut usage) };
+        usage
+    }
+
+    /// This process's minor page faults so far.
+    fn minor_faults() -> u64 {
+        rusage(libc::RUSAGE_SELF).ru_minflt as u64
+    }
+
+    impl CpuSnapshot {
+        fn take() -> Option<CpuSnapshot> {
+            let stat = std::fs::read_to_string("/proc/stat").ok()?;
+            let fields: Vec<u64> = stat
+                .lines()
+                .next()?
+                .strip_prefix("cpu ")?
+                .split_whitespace()
+                .map(|f| f.parse().ok())
+                .collect::<Option<_>>()?;
+            // user nice system idle iowait irq softirq steal …
+            let field = |i: usize| fields.get(i).copied().unwrap_or(0);
+            let own = [libc::RUSAGE_SELF, libc::RUSAGE_CHILDREN]
+                .map(rusage)
+                .iter()
+                .map(|u| timeval(u.ru_utime) + timeval(u.ru_stime))
+                .sum();
+            Some(CpuSnapshot {
+                at: Instant::now(),
+                busy_ticks: field(0) + field(1) + field(2) + field(5) + field(6),
+                steal_ticks: field(7),
+                own,
+            })
+        }
+
+        /// Since `earlier`: how many CPUs, on average, were busy with other processes than
+        /// this benchmark and its children, and how many were stolen by the hypervisor.
+        fn load_since(&self, earlier: &CpuSnapshot) -> (f64, f64) {
+            // SAFETY: sysconf has no preconditions.
+            let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+            let wall = (self.at - earlier.at).as_secs_f64().max(1e-9);
+            let busy = self.busy_ticks.saturating_sub(earlier.busy_ticks) as f64 / hz;
+            let own = (self.own.saturating_sub(earlier.own)).as_secs_f64();
+            let steal = self.steal_ticks.saturating_sub(earlier.steal_ticks) as f64 / hz;
+            (((busy - own) / wall).max(0.0), steal / wall)
+        }
+    }
+
+    /// What a row measured: one line for each table.
+    struct RowResult {
+        use_line: String,
+        total_line: String,
+    }
+
+    /// Runs every variant `rounds` times (rotating their order) on `child`, and formats the
+    /// medians.
+    fn run_row(child: Child, rounds: usize, goal: f64) -> RowResult {
+        let expected = match child {
+            Child::Writer(n) => Some(pattern_checksum(n)),
+            Child::Date => None,
+        };
+        // One unmeasured round: page cache, binaries, allocator.
+        for variant in VARIANTS {
+            run_once(variant, child, &mut |_| {});
+        }
+        let before = CpuSnapshot::take();
+        let mut uses: [Vec<Duration>; 3] = Default::default();
+        let mut totals: [Vec<Duration>; 3] = Default::default();
+        let mut pipe_faults = Vec::new();
+        for round in 0..rounds {
+            for k in 0..VARIANTS.len() {
+                let which = (round + k) % VARIANTS.len();
+                let faults = minor_faults();
+                let start = Instant::now();
+                let ran = run_once(VARIANTS[which], child, &mut |_| {});
+                let used = start.elapsed();
+                drop(ran.held);
+                let total = start.elapsed();
+                if VARIANTS[which] == Variant::Pipe {
+                    pipe_faults.push(minor_faults() - faults);
+                }
+                uses[which].push(used);
+                totals[which].push(total);
+                if let (Some(expected), Child::Writer(n)) = (expected, child) {
+                    assert_eq!(ran.len as u64, n, "{} length", VARIANTS[which].name());
+                    assert_eq!(ran.sum, expected, "{} checksum", VARIANTS[which].name());
+                }
+            }
+        }
+        let load = match (before, CpuSnapshot::take()) {
+            (Some(before), Some(after)) => {
+                let (other, steal) = after.load_since(&before);
+                if steal >= 0.005 {
+                    format!("{other:.2} (+{steal:.2} stolen)")
+                } else {
+                    format!("{other:.2}")
+                }
+            }
+            _ => "n/a".into(),
+        };
+        pipe_faults.sort_unstable();
+        let pipe_faults = pipe_faults[pipe_faults.len() / 2];
+        let [use_line, total_line] = [uses, totals].map(|times| {
+            let [pipe, mmap, read] = times.map(|mut t| median(&mut t));
+            let ratio = |d: Duration| d.as_secs_f64() / pipe.as_secs_f64();
+            let verdict = if ratio(mmap) <= goal { "met" } else { "MISSED" };
+            format!(
+                "| {} | {rounds} | {} | {} | {:.2}× | ≤ {goal:.2}× {verdict} | {} | {:.2}× | {pipe_faults} | {load} |",
+                child.label(),
+                fmt_duration(pipe),
+                fmt_duration(mmap),
+                ratio(mmap),
+                fmt_duration(read),
+                ratio(read),
+            )
+        });
+        RowResult {
+            use_line,
+            total_line,
+        }
+    }
+
+    fn print_tables(rows: &[RowResult]) {
+        for (title, total) in [
+            ("median wall time, spawn to checksum done", false),
+            (
+                "median wall time including the release of the buffers",
+                true,
+            ),
+        ] {
+            println!("\n{title}\n");
+            println!("| output | rounds | pipe (Command::output) | memfd+mmap (capture) | ratio | goal | memfd+read (naive) | ratio | pipe's page faults | other load (CPUs) |");
+            println!("|---|---|---|---|---|---|---|---|---|---|");
+            for row in rows {
+                println!(
+                    "{}",
+                    if total {
+                        &row.total_line
+                    } else {
+                        &row.use_line
+                    }
+                );
+            }
+        }
+    }
+
     pub fn main() {
         let args: Vec<String> = std::env::args().skip(1).collect();
         if let Some(i) = args.iter().position(|a| a == "--measure-peak") {
@@ -220,78 +404,141 @@ mod bench {
             return;
         }
         let quick = std::env::var_os("MEMFD_BENCH_QUICK").is_some_and(|v| v != "0");
+        let rounds = |n: usize| if quick { 3 } else { n };
+        if args.iter().any(|a| a == "--fresh-memory") {
+            fresh_memory_child(rounds(61));
+            return;
+        }
         // (child, rounds, goal for capture's ratio to the pipe: issue 4's targets)
         let rows: [(Child, usize, f64); 5] = [
-            (Child::Date, 51, 1.05),
-            (Child::Writer(64 * KIB), 51, 1.05),
-            (Child::Writer(16 * MIB), 21, 1.05),
+            // Many rounds where a round takes a millisecond: their medians move by a few
+            // per cent from run to run with 51.
+            (Child::Date, 301, 1.05),
+            (Child::Writer(64 * KIB), 301, 1.05),
+            (Child::Writer(16 * MIB), 61, 1.05),
             (Child::Writer(256 * MIB), 15, 0.85),
             (Child::Writer(GIB), 9, 0.70),
         ];
         println!("memfd-demo capture benchmark");
         println!("child: {WRITER} N (64 KiB writes), or /bin/date; every variant reads every byte");
         println!("use: spawn to checksum done; release: dropping the buffers afterwards");
-        let mut table_use = Vec::new();
-        let mut table_total = Vec::new();
-        for (child, rounds, goal) in rows {
-            let rounds = if quick { 3 } else { rounds };
-            let expected = match child {
-                Child::Writer(n) => Some(pattern_checksum(n)),
-                Child::Date => None,
-            };
-            // One unmeasured round: page cache, binaries, allocator.
-            for variant in VARIANTS {
-                run_once(variant, child, &mut |_| {});
-            }
-            let mut uses: [Vec<Duration>; 3] = Default::default();
-            let mut totals: [Vec<Duration>; 3] = Default::default();
-            for round in 0..rounds {
-                for k in 0..VARIANTS.len() {
-                    let which = (round + k) % VARIANTS.len();
-                    let start = Instant::now();
-                    let ran = run_once(VARIANTS[which], child, &mut |_| {});
-                    let used = start.elapsed();
-                    drop(ran.held);
-                    let total = start.elapsed();
-                    uses[which].push(used);
-                    totals[which].push(total);
-                    if let (Some(expected), Child::Writer(n)) = (expected, child) {
-                        assert_eq!(ran.len as u64, n, "{} length", VARIANTS[which].name());
-                        assert_eq!(ran.sum, expected, "{} checksum", VARIANTS[which].name());
-                    }
-                }
-            }
-            for (table, times) in [(&mut table_use, uses), (&mut table_total, totals)] {
-                let [pipe, mmap, read] = times.map(|mut t| median(&mut t));
-                let ratio = |d: Duration| d.as_secs_f64() / pipe.as_secs_f64();
-                let verdict = if ratio(mmap) <= goal { "met" } else { "MISSED" };
-                table.push(format!(
-                    "| {} | {rounds} | {} | {} | {:.2}× | ≤ {goal:.2}× {verdict} | {} | {:.2}× |",
-                    child.label(),
-                    fmt_duration(pipe),
-                    fmt_duration(mmap),
-                    ratio(mmap),
-                    fmt_duration(read),
-                    ratio(read),
-                ));
-            }
+        println!("pipe's page faults: this process's minor faults in a pipe round (median): about N / 4 KiB");
+        println!(
+            "  when output()'s buffer is fresh memory, about 0 when the allocator recycled it"
+        );
+        println!(
+            "other load: CPUs busy with other processes meanwhile (/proc/stat minus our own CPU time), of {} online",
+            std::thread::available_parallelism().map_or(0, |n| n.get())
+        );
+        println!("\n## the default allocator");
+        // MEMFD_BENCH_ROWS=date,64KiB,…: only these rows (labels without spaces), and neither
+        // the fresh-memory table nor the memory peaks.
+        let only = std::env::var("MEMFD_BENCH_ROWS").ok();
+        let wanted = |child: &Child| {
+            only.as_ref().is_none_or(|only| {
+                let label = child.label().replace(' ', "").replace("/bin/", "");
+                only.split(',').any(|w| w.eq_ignore_ascii_case(&label))
+            })
+        };
+        let results: Vec<RowResult> = rows
+            .into_iter()
+            .filter(|(child, _, _)| wanted(child))
+            .map(|(child, n, goal)| run_row(child, rounds(n), goal))
+            .collect();
+        print_tables(&results);
+        if only.is_none() {
+            floor_table(rounds(61));
+            fresh_memory_table();
+            print_peak_memory();
         }
-        for (title, table) in [
-            ("median wall time, spawn to checksum done", table_use),
-            (
-                "median wall time including the release of the buffers",
-                table_total,
-            ),
-        ] {
-            println!("\n{title}\n");
-            println!("| output | rounds | pipe (Command::output) | memfd+mmap (capture) | ratio | goal | memfd+read (naive) | ratio |");
-            println!("|---|---|---|---|---|---|---|---|");
-            for row in table {
-                println!("{row}");
-            }
-        }
+    }
 
-        println!("\npeak memory of one capture, each in a fresh process (N = output size)\n");
+    /// The least any memfd capture of 16 MiB can take: the child writing into a fresh memfd,
+    /// spawn to exit, with nothing mapped or read; against the pipe's whole round, in the
+    /// same allocator state as the table above.
+    fn floor_table(rounds: usize) {
+        let n = 16 * MIB;
+        let child = Child::Writer(n);
+        let floor = || {
+            let (out, _) = memfd::create("bench:floor").expect("memfd");
+            let start = Instant::now();
+            let status = child
+                .command()
+                .stdin(Stdio::null())
+                .stdout(out.try_clone().expect("dup"))
+                .stderr(Stdio::null())
+                .status()
+                .expect("spawn");
+            let took = start.elapsed();
+            assert!(status.success(), "{status}");
+            assert_eq!(out.metadata().expect("fstat").len(), n);
+            took
+        };
+        let pipe = || {
+            let start = Instant::now();
+            let ran = run_once(Variant::Pipe, child, &mut |_| {});
+            let took = start.elapsed();
+            assert_eq!(ran.sum, pattern_checksum(n));
+            took
+        };
+        floor();
+        pipe();
+        let (mut floors, mut pipes) = (Vec::new(), Vec::new());
+        for round in 0..rounds {
+            if round % 2 == 0 {
+                floors.push(floor());
+                pipes.push(pipe());
+            } else {
+                pipes.push(pipe());
+                floors.push(floor());
+            }
+        }
+        let (floor, pipe) = (median(&mut floors), median(&mut pipes));
+        println!("\n### the floor at 16 MiB: the child alone, writing into a fresh memfd\n");
+        println!("| output | rounds | pipe (Command::output, whole round) | child into a memfd (spawn to exit, nothing read) | ratio |");
+        println!("|---|---|---|---|---|");
+        println!(
+            "| {} | {rounds} | {} | {} | {:.2}× |",
+            child.label(),
+            fmt_duration(pipe),
+            fmt_duration(floor),
+            floor.as_secs_f64() / pipe.as_secs_f64()
+        );
+    }
+
+    /// The environment variable (and value) that fixes glibc's mmap threshold at its initial
+    /// 128 KiB from the start of a process: every heap buffer of 128 KiB or more is then
+    /// fresh memory from `mmap`, returned with `munmap` when freed.
+    const FRESH_MEMORY_ENV: (&str, &str) = ("MALLOC_MMAP_THRESHOLD_", "131072");
+
+    /// The 16 MiB row again, in a fresh process of this benchmark (`--fresh-memory`) where
+    /// every heap buffer is fresh memory ([`FRESH_MEMORY_ENV`]): the pipe's buffer then
+    /// costs what it costs a process that captures once, page faults included.
+    fn fresh_memory_table() {
+        let (name, value) = FRESH_MEMORY_ENV;
+        println!("\n## fresh memory: {name}={value} (glibc)");
+        let status = Command::new(std::env::current_exe().expect("current_exe"))
+            .arg("--fresh-memory")
+            .env(name, value)
+            .status()
+            .expect("spawn the fresh-memory run");
+        assert!(status.success(), "fresh-memory run: {status}");
+        println!();
+        println!("With the default allocator, whether output() gets fresh memory depends on what the process");
+        println!("allocated and freed before (glibc raises its mmap threshold when it frees a large block, and");
+        println!("keeps freed heap memory): see the pipe's page faults. When its 16 MiB buffer is recycled");
+        println!("(about 0 faults), capture cannot match it: every capture needs new memfd pages (a sealed");
+        println!("memfd can never be written again, so it cannot be reused), and getting a new page costs");
+        println!("more than copying one. See the crate docs, \"What it costs\".");
+    }
+
+    /// `--fresh-memory`: the 16 MiB row, printed (run with [`FRESH_MEMORY_ENV`]).
+    fn fresh_memory_child(rounds: usize) {
+        print_tables(&[run_row(Child::Writer(16 * MIB), rounds, 1.05)]);
+    }
+
+    fn print_peak_memory() {
+        println!("\n## peak memory of one capture, each in a fresh process (N = output size)\n");
         let cgroup = CgroupRoot::find();
         match &cgroup {
             Some(root) => println!(
