@@ -40,7 +40,7 @@
 //! benchmark was made, 330 ms per GiB), maps each into the reader (about 0.5 µs a page),
 //! and frees them when the capture is dropped. The mapping is done while the command runs,
 //! by a background thread (see [`capture`]), on a CPU that would otherwise wait: what is left
-//! when the command ends is the last millisecond's worth. The allocation cannot be moved off
+//! when the command ends is the last quarter of a millisecond's worth. The allocation cannot be moved off
 //! the child's writes: preallocating ahead of them from the idle CPU
 //! (`fallocate(FALLOC_FL_KEEP_SIZE)`) would spare the child the allocation, but tmpfs takes
 //! the same inode lock for `fallocate` as for `write`, so the two never run at the same
@@ -63,9 +63,9 @@
 //!    unlinked temporary files (`O_TMPFILE` in `/dev/shm`), saying so at debug level.
 //! 2. Spawns the command with its stdout and stderr on them and waits for it to exit.
 //!    Meanwhile, a background thread maps what the command has written so far, in steps of
-//!    at least 1 MiB, about every millisecond (`mmap`/`mremap`, `MADV_POPULATE_READ`), so
-//!    that the reader's pages are mostly mapped when the command ends. Nothing reads the
-//!    mapping before the memfd is sealed.
+//!    at least 256 KiB, every quarter of a millisecond while it writes (`mmap`/`mremap`,
+//!    `MADV_POPULATE_READ`), so that the reader's pages are mostly mapped when the command
+//!    ends. Nothing reads the mapping before the memfd is sealed.
 //! 3. Seals each memfd against writing, growing, shrinking and further sealing
 //!    ([`memfd::CAPTURE_SEALS`]), then maps it read-only ([`Captured::is_mapped`]): the rest
 //!    of the mapping begun while it ran, trimmed to the final size. An empty output is not

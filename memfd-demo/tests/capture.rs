@@ -223,8 +223,8 @@ fn one_gibibyte_is_captured_exactly() {
 
 #[test]
 fn output_changed_after_it_was_mapped_is_read_as_it_ended() {
-    // 8 MiB, which capture maps while the command sleeps (it maps what was written about
-    // every millisecond); then the command overwrites the start, shrinks its output, and
+    // 8 MiB, which capture maps while the command sleeps (it maps what was written every
+    // quarter of a millisecond); then the command overwrites the start, shrinks its output, and
     // writes at its old end, leaving a hole. The mapping must show the end state, not what
     // it mapped early.
     let (n, cut) = (8 << 20, 5_000_000);
@@ -247,15 +247,15 @@ fn output_changed_after_it_was_mapped_is_read_as_it_ended() {
 
 #[test]
 fn output_of_every_size_around_the_mapping_steps_is_exact() {
-    // Sizes around a page and around the 1 MiB step of the mapping made while the command
+    // Sizes around a page and around the 256 KiB step of the mapping made while the command
     // runs, on both streams, with pauses so that the early mapping happens.
     for n in [
         4095u64,
         4096,
         4097,
-        (1 << 20) - 1,
-        1 << 20,
-        (1 << 20) + 1,
+        (256 << 10) - 1,
+        256 << 10,
+        (256 << 10) + 1,
         (3 << 20) + 12345,
     ] {
         let script = format!("{WRITER} {n} {n}; sleep 0.02; {WRITER} {n}");
