@@ -558,9 +558,11 @@ mod bench {
         println!("With the default allocator, whether output() gets fresh memory depends on what the process");
         println!("allocated and freed before (glibc raises its mmap threshold when it frees a large block, and");
         println!("keeps freed heap memory): see the pipe's page faults. When its 16 MiB buffer is recycled");
-        println!("(about 0 faults), capture cannot match it: every capture needs new memfd pages (a sealed");
-        println!("memfd can never be written again, so it cannot be reused), and getting a new page costs");
-        println!("more than copying one. See the crate docs, \"What it costs\".");
+        println!("(about 0 faults), capture cannot reliably match it: the floor above (the child writing into");
+        println!("a fresh memfd, plus reading the output) already takes about as long as the pipe's whole");
+        println!("round. Every capture needs new memfd pages (a sealed memfd can never be written again, so");
+        println!("it cannot be reused), and getting a new page costs more than copying one. See the crate");
+        println!("docs, \"Why not a pipe\".");
     }
 
     /// `--fresh-memory`: the 16 MiB row, printed (run with [`FRESH_MEMORY_ENV`]).
