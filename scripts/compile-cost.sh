@@ -10,6 +10,10 @@
 # incrementally but a crates.io one never, and the users of syscalls-sys get it from
 # crates.io; without this, syscalls-sys alone would pay for writing incremental caches.
 #
+# Wall time on this 2-core machine moves by ±10% from run to run; when valgrind is installed,
+# the script also counts the instructions of each crate's own rustc invocation (cachegrind,
+# exact and repeatable), the same command line cargo ran, as a second, noise-free figure.
+#
 # Usage: scripts/compile-cost.sh [R]   (default R = 7)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -77,3 +81,27 @@ awk -v s="${med[syscalls-sys]}" -v n="${med[syscall-numbers]}" -v l="${med[libc]
     printf "syscalls-sys / syscall-numbers = %.2f   (goal: <= 1.00)\n", s / n
     printf "syscalls-sys / libc            = %.2f   (goal: <= 0.50)\n", s / l
 }'
+
+# The crate's own rustc command, as cargo runs it, counted by cachegrind.
+if command -v valgrind >/dev/null; then
+    echo
+    echo "instructions of the crate's own rustc invocation (cachegrind, exact)"
+    declare -A ir
+    for entry in "${crates[@]}"; do
+        name=${entry%%|*}
+        dir="$tmp/$name"
+        crate=${name//-/_}
+        (cd "$dir" && cargo clean --quiet)
+        line=$(cd "$dir" && cargo build --offline -v -p "$name" 2>&1 |
+            sed -n "s/^ *Running \`\(.*--crate-name $crate .*\)\`$/\1/p" | head -n 1)
+        [ -n "$line" ] || { echo "cannot find the rustc command of $name" >&2; exit 1; }
+        ir[$name]=$(cd "$dir" && eval "valgrind --tool=cachegrind --cache-sim=no \
+            --cachegrind-out-file=/dev/null --trace-children=yes $line" 2>&1 |
+            sed -n 's/.*I *refs: *\([0-9,]*\).*/\1/p' | tr -d , | sort -n | tail -n 1)
+        printf '%-16s %14s\n' "$name" "${ir[$name]}"
+    done
+    awk -v s="${ir[syscalls-sys]}" -v n="${ir[syscall-numbers]}" -v l="${ir[libc]}" 'BEGIN {
+        printf "syscalls-sys / syscall-numbers = %.2f\n", s / n
+        printf "syscalls-sys / libc            = %.2f\n", s / l
+    }'
+fi
