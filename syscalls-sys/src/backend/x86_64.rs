@@ -9,20 +9,15 @@
 
 use core::arch::asm;
 
-use super::decode_negated;
-use crate::Errno;
+entry_points!(raw = super::return_register, decode = super::decode_negated);
 
 /// `syscall` with 0 arguments; returns `rax`.
-///
-/// # Safety
-///
-/// The contract of [`crate::syscall0`].
 #[inline(always)]
-pub(crate) unsafe fn syscall0_raw(nr: usize) -> usize {
-    let ret: usize;
-    // SAFETY: the caller upholds the syscall's contract (see `crate::syscall0`); the asm
-    // declares every register the instruction and the kernel change (rax, rcx, r11), and
-    // the kernel neither uses the user stack nor changes the flags seen after it.
+unsafe fn syscall0_asm(nr: usize) -> usize {
+    let ret;
+    // SAFETY: the caller upholds the contract of `crate::syscall0`; the asm declares every
+    // register the instruction and the kernel change (rax, rcx, r11), and the kernel neither
+    // uses the user stack nor changes the flags seen after it.
     unsafe {
         asm!(
             "syscall",
@@ -35,28 +30,13 @@ pub(crate) unsafe fn syscall0_raw(nr: usize) -> usize {
     ret
 }
 
-/// `syscall` with 0 arguments; decodes `rax`.
-///
-/// # Safety
-///
-/// The contract of [`crate::syscall0`].
-#[inline(always)]
-pub(crate) unsafe fn syscall0(nr: usize) -> Result<usize, Errno> {
-    // SAFETY: forwarded unchanged from our caller.
-    decode_negated(unsafe { syscall0_raw(nr) })
-}
-
 /// `syscall` with 1 argument; returns `rax`.
-///
-/// # Safety
-///
-/// The contract of [`crate::syscall1`].
 #[inline(always)]
-pub(crate) unsafe fn syscall1_raw(nr: usize, a1: usize) -> usize {
-    let ret: usize;
-    // SAFETY: the caller upholds the syscall's contract (see `crate::syscall1`); the asm
-    // declares every register the instruction and the kernel change (rax, rcx, r11), and
-    // the kernel neither uses the user stack nor changes the flags seen after it.
+unsafe fn syscall1_asm(nr: usize, a1: usize) -> usize {
+    let ret;
+    // SAFETY: the caller upholds the contract of `crate::syscall1`; the asm declares every
+    // register the instruction and the kernel change (rax, rcx, r11), and the kernel neither
+    // uses the user stack nor changes the flags seen after it.
     unsafe {
         asm!(
             "syscall",
@@ -70,28 +50,13 @@ pub(crate) unsafe fn syscall1_raw(nr: usize, a1: usize) -> usize {
     ret
 }
 
-/// `syscall` with 1 argument; decodes `rax`.
-///
-/// # Safety
-///
-/// The contract of [`crate::syscall1`].
-#[inline(always)]
-pub(crate) unsafe fn syscall1(nr: usize, a1: usize) -> Result<usize, Errno> {
-    // SAFETY: forwarded unchanged from our caller.
-    decode_negated(unsafe { syscall1_raw(nr, a1) })
-}
-
 /// `syscall` with 2 arguments; returns `rax`.
-///
-/// # Safety
-///
-/// The contract of [`crate::syscall2`].
 #[inline(always)]
-pub(crate) unsafe fn syscall2_raw(nr: usize, a1: usize, a2: usize) -> usize {
-    let ret: usize;
-    // SAFETY: the caller upholds the syscall's contract (see `crate::syscall2`); the asm
-    // declares every register the instruction and the kernel change (rax, rcx, r11), and
-    // the kernel neither uses the user stack nor changes the flags seen after it.
+unsafe fn syscall2_asm(nr: usize, a1: usize, a2: usize) -> usize {
+    let ret;
+    // SAFETY: the caller upholds the contract of `crate::syscall2`; the asm declares every
+    // register the instruction and the kernel change (rax, rcx, r11), and the kernel neither
+    // uses the user stack nor changes the flags seen after it.
     unsafe {
         asm!(
             "syscall",
@@ -106,28 +71,13 @@ pub(crate) unsafe fn syscall2_raw(nr: usize, a1: usize, a2: usize) -> usize {
     ret
 }
 
-/// `syscall` with 2 arguments; decodes `rax`.
-///
-/// # Safety
-///
-/// The contract of [`crate::syscall2`].
-#[inline(always)]
-pub(crate) unsafe fn syscall2(nr: usize, a1: usize, a2: usize) -> Result<usize, Errno> {
-    // SAFETY: forwarded unchanged from our caller.
-    decode_negated(unsafe { syscall2_raw(nr, a1, a2) })
-}
-
 /// `syscall` with 3 arguments; returns `rax`.
-///
-/// # Safety
-///
-/// The contract of [`crate::syscall3`].
 #[inline(always)]
-pub(crate) unsafe fn syscall3_raw(nr: usize, a1: usize, a2: usize, a3: usize) -> usize {
-    let ret: usize;
-    // SAFETY: the caller upholds the syscall's contract (see `crate::syscall3`); the asm
-    // declares every register the instruction and the kernel change (rax, rcx, r11), and
-    // the kernel neither uses the user stack nor changes the flags seen after it.
+unsafe fn syscall3_asm(nr: usize, a1: usize, a2: usize, a3: usize) -> usize {
+    let ret;
+    // SAFETY: the caller upholds the contract of `crate::syscall3`; the asm declares every
+    // register the instruction and the kernel change (rax, rcx, r11), and the kernel neither
+    // uses the user stack nor changes the flags seen after it.
     unsafe {
         asm!(
             "syscall",
@@ -143,28 +93,13 @@ pub(crate) unsafe fn syscall3_raw(nr: usize, a1: usize, a2: usize, a3: usize) ->
     ret
 }
 
-/// `syscall` with 3 arguments; decodes `rax`.
-///
-/// # Safety
-///
-/// The contract of [`crate::syscall3`].
-#[inline(always)]
-pub(crate) unsafe fn syscall3(nr: usize, a1: usize, a2: usize, a3: usize) -> Result<usize, Errno> {
-    // SAFETY: forwarded unchanged from our caller.
-    decode_negated(unsafe { syscall3_raw(nr, a1, a2, a3) })
-}
-
 /// `syscall` with 4 arguments; returns `rax`.
-///
-/// # Safety
-///
-/// The contract of [`crate::syscall4`].
 #[inline(always)]
-pub(crate) unsafe fn syscall4_raw(nr: usize, a1: usize, a2: usize, a3: usize, a4: usize) -> usize {
-    let ret: usize;
-    // SAFETY: the caller upholds the syscall's contract (see `crate::syscall4`); the asm
-    // declares every register the instruction and the kernel change (rax, rcx, r11), and
-    // the kernel neither uses the user stack nor changes the flags seen after it.
+unsafe fn syscall4_asm(nr: usize, a1: usize, a2: usize, a3: usize, a4: usize) -> usize {
+    let ret;
+    // SAFETY: the caller upholds the contract of `crate::syscall4`; the asm declares every
+    // register the instruction and the kernel change (rax, rcx, r11), and the kernel neither
+    // uses the user stack nor changes the flags seen after it.
     unsafe {
         asm!(
             "syscall",
@@ -181,41 +116,13 @@ pub(crate) unsafe fn syscall4_raw(nr: usize, a1: usize, a2: usize, a3: usize, a4
     ret
 }
 
-/// `syscall` with 4 arguments; decodes `rax`.
-///
-/// # Safety
-///
-/// The contract of [`crate::syscall4`].
-#[inline(always)]
-pub(crate) unsafe fn syscall4(
-    nr: usize,
-    a1: usize,
-    a2: usize,
-    a3: usize,
-    a4: usize,
-) -> Result<usize, Errno> {
-    // SAFETY: forwarded unchanged from our caller.
-    decode_negated(unsafe { syscall4_raw(nr, a1, a2, a3, a4) })
-}
-
 /// `syscall` with 5 arguments; returns `rax`.
-///
-/// # Safety
-///
-/// The contract of [`crate::syscall5`].
 #[inline(always)]
-pub(crate) unsafe fn syscall5_raw(
-    nr: usize,
-    a1: usize,
-    a2: usize,
-    a3: usize,
-    a4: usize,
-    a5: usize,
-) -> usize {
-    let ret: usize;
-    // SAFETY: the caller upholds the syscall's contract (see `crate::syscall5`); the asm
-    // declares every register the instruction and the kernel change (rax, rcx, r11), and
-    // the kernel neither uses the user stack nor changes the flags seen after it.
+unsafe fn syscall5_asm(nr: usize, a1: usize, a2: usize, a3: usize, a4: usize, a5: usize) -> usize {
+    let ret;
+    // SAFETY: the caller upholds the contract of `crate::syscall5`; the asm declares every
+    // register the instruction and the kernel change (rax, rcx, r11), and the kernel neither
+    // uses the user stack nor changes the flags seen after it.
     unsafe {
         asm!(
             "syscall",
@@ -233,31 +140,9 @@ pub(crate) unsafe fn syscall5_raw(
     ret
 }
 
-/// `syscall` with 5 arguments; decodes `rax`.
-///
-/// # Safety
-///
-/// The contract of [`crate::syscall5`].
-#[inline(always)]
-pub(crate) unsafe fn syscall5(
-    nr: usize,
-    a1: usize,
-    a2: usize,
-    a3: usize,
-    a4: usize,
-    a5: usize,
-) -> Result<usize, Errno> {
-    // SAFETY: forwarded unchanged from our caller.
-    decode_negated(unsafe { syscall5_raw(nr, a1, a2, a3, a4, a5) })
-}
-
 /// `syscall` with 6 arguments; returns `rax`.
-///
-/// # Safety
-///
-/// The contract of [`crate::syscall6`].
 #[inline(always)]
-pub(crate) unsafe fn syscall6_raw(
+unsafe fn syscall6_asm(
     nr: usize,
     a1: usize,
     a2: usize,
@@ -266,10 +151,10 @@ pub(crate) unsafe fn syscall6_raw(
     a5: usize,
     a6: usize,
 ) -> usize {
-    let ret: usize;
-    // SAFETY: the caller upholds the syscall's contract (see `crate::syscall6`); the asm
-    // declares every register the instruction and the kernel change (rax, rcx, r11), and
-    // the kernel neither uses the user stack nor changes the flags seen after it.
+    let ret;
+    // SAFETY: the caller upholds the contract of `crate::syscall6`; the asm declares every
+    // register the instruction and the kernel change (rax, rcx, r11), and the kernel neither
+    // uses the user stack nor changes the flags seen after it.
     unsafe {
         asm!(
             "syscall",
@@ -286,23 +171,4 @@ pub(crate) unsafe fn syscall6_raw(
         );
     }
     ret
-}
-
-/// `syscall` with 6 arguments; decodes `rax`.
-///
-/// # Safety
-///
-/// The contract of [`crate::syscall6`].
-#[inline(always)]
-pub(crate) unsafe fn syscall6(
-    nr: usize,
-    a1: usize,
-    a2: usize,
-    a3: usize,
-    a4: usize,
-    a5: usize,
-    a6: usize,
-) -> Result<usize, Errno> {
-    // SAFETY: forwarded unchanged from our caller.
-    decode_negated(unsafe { syscall6_raw(nr, a1, a2, a3, a4, a5, a6) })
 }
