@@ -15,6 +15,12 @@
 //!   how many the hypervisor stole. Capture maps the output on a second CPU while the
 //!   command writes (see the crate docs); where none is free, it loses that.
 //!
+//! The first lines say what a memfd's pages are: 4 KiB, or huge pages where the machine's
+//! shmem huge-page policy grants them (`/sys/kernel/mm/transparent_hugepage/shmem_enabled`
+//! and its per-size files; a machine-wide setting this benchmark only reads). Capture's
+//! cost is mostly the kernel allocating, mapping and freeing the memfd's pages, once per
+//! page: with huge pages it is a fraction of what it is with 4 KiB ones.
+//!
 //! The allocator decides what the pipe's buffer costs. With glibc's defaults, `output()`'s
 //! 16 MiB buffer comes from fresh memory or from heap pages recycled from an earlier round,
 //! depending on what the process allocated and freed before (glibc raises its mmap threshold,
@@ -431,6 +437,7 @@ mod bench {
             "other load: CPUs busy with other processes meanwhile (/proc/stat minus our own CPU time), of {} online",
             std::thread::available_parallelism().map_or(0, |n| n.get())
         );
+        println!("memfd page size: {}", shmem_huge_pages());
         println!("\n## the default allocator");
         // MEMFD_BENCH_ROWS=date,64KiB,…: only these rows (labels without spaces), and neither
         // the fresh-memory table nor the memory peaks.
@@ -451,6 +458,77 @@ mod bench {
             floor_table(rounds(61));
             fresh_memory_table();
             print_peak_memory();
+        }
+    }
+
+    /// Where the kernel's policy for huge pages in shmem (memfds) is set.
+    const SHMEM_HUGE: &str = "/sys/kernel/mm/transparent_hugepage";
+
+    /// The selected value of a sysfs policy file (`always [never] …` → `never`).
+    fn selected(path: &Path) -> Option<String> {
+        let text = std::fs::read_to_string(path).ok()?;
+        let start = text.find('[')? + 1;
+        let end = start + text[start..].find(']')?;
+        Some(text[start..end].to_owned())
+    }
+
+    /// What page size a memfd's writes get: the machine's shmem huge-page policy (the
+    /// internal shmem mount's, which memfds use), overall and per size (`hugepages-*kB`,
+    /// Linux 6.11 and later; a size set to `inherit` follows the overall value). With huge
+    /// pages, the kernel allocates and frees a memfd's memory a large page at a time, which
+    /// changes capture's cost per byte several times over; see the crate docs, "Why not a
+    /// pipe".
+    fn shmem_huge_pages() -> String {
+        let dir = Path::new(SHMEM_HUGE);
+        let Some(overall) = selected(&dir.join("shmem_enabled")) else {
+            return format!("4 KiB (no {SHMEM_HUGE}/shmem_enabled: no shmem huge pages)");
+        };
+        let grants = |value: &str| matches!(value, "always" | "within_size" | "advise" | "force");
+        // advise only applies to memory mapped with MADV_HUGEPAGE, not to write(2).
+        let for_writes = |value: &str| grants(value) && value != "advise";
+        // Per size (Linux 6.11 and later), `inherit` following the overall value.
+        let mut sizes: Vec<(u64, String)> = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| {
+                let name = entry.file_name().into_string().ok()?;
+                let kib = name
+                    .strip_prefix("hugepages-")?
+                    .strip_suffix("kB")?
+                    .parse()
+                    .ok()?;
+                let value = selected(&entry.path().join("shmem_enabled"))?;
+                let value = if value == "inherit" {
+                    overall.clone()
+                } else {
+                    value
+                };
+                Some((kib, value))
+            })
+            .collect();
+        sizes.sort();
+        let enabled: Vec<String> = if sizes.is_empty() {
+            // Before 6.11: one setting, for the PMD size.
+            for_writes(&overall)
+                .then(|| format!("the PMD size ({overall})"))
+                .into_iter()
+                .collect()
+        } else {
+            sizes
+                .iter()
+                .filter(|(_, value)| for_writes(value))
+                .map(|(kib, value)| format!("{kib} kB ({value})"))
+                .collect()
+        };
+        let policy = format!("{SHMEM_HUGE}/shmem_enabled = {overall}");
+        if enabled.is_empty() {
+            format!("4 KiB ({policy}, no size enabled for writes: no huge pages in memfds)")
+        } else {
+            format!(
+                "huge pages where they fit ({policy}; sizes: {})",
+                enabled.join(", ")
+            )
         }
     }
 
@@ -561,8 +639,14 @@ mod bench {
         println!("(about 0 faults), capture cannot reliably match it: the floor above (the child writing into");
         println!("a fresh memfd, plus reading the output) already takes about as long as the pipe's whole");
         println!("round. Every capture needs new memfd pages (a sealed memfd can never be written again, so");
-        println!("it cannot be reused), and getting a new page costs more than copying one. See the crate");
-        println!("docs, \"Why not a pipe\".");
+        println!(
+            "it cannot be reused), and getting a new 4 KiB page costs more than copying one. Where"
+        );
+        println!(
+            "memfds get huge pages (the page-size line at the top), the kernel allocates, maps and"
+        );
+        println!("frees them a huge page at a time, and the floor drops accordingly. See the crate docs,");
+        println!("\"Why not a pipe\".");
     }
 
     /// `--fresh-memory`: the 16 MiB row, printed (run with [`FRESH_MEMORY_ENV`]).

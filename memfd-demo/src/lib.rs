@@ -40,11 +40,15 @@
 //! benchmark was made, 330 ms per GiB), maps each into the reader (about 0.5 µs a page),
 //! and frees them when the capture is dropped. The mapping is done while the command runs,
 //! by a background thread (see [`capture`]), on a CPU that would otherwise wait: what is left
-//! when the command ends is the last quarter of a millisecond's worth. The allocation cannot be moved off
-//! the child's writes: preallocating ahead of them from the idle CPU
+//! when the command ends is the last quarter of a millisecond's worth. The allocation cannot
+//! be moved off the child's writes: preallocating ahead of them from the idle CPU
 //! (`fallocate(FALLOC_FL_KEEP_SIZE)`) would spare the child the allocation, but tmpfs takes
 //! the same inode lock for `fallocate` as for `write`, so the two never run at the same
-//! time, and the capture gets slower, not faster.
+//! time, and the capture gets slower, not faster. Faulting pages in through a shared
+//! mapping takes no such lock, but only below the end of the file: the file would have to
+//! be grown ahead of the child, which would then see a file longer than what it wrote, and
+//! after a command that seeks or appends, the capture could no longer tell where its output
+//! ends.
 //!
 //! So [`capture`] wins clearly from about 16 MiB up when the reader's buffer would be fresh
 //! memory too: 256 MiB and more always are with glibc, and so is every buffer of a process
@@ -55,6 +59,15 @@
 //! cannot be recycled (once sealed, it can never be written again). The benchmark
 //! `cargo bench -p memfd-demo --bench capture` measures all of this against `output()`, in
 //! both allocator states.
+//!
+//! Huge pages change the picture. Where the machine lets memfds have them
+//! (`/sys/kernel/mm/transparent_hugepage/shmem_enabled` set to `within_size` or `always`,
+//! or, from Linux 6.11, the `shmem_enabled` file of a size under `hugepages-*kB/`), the
+//! kernel allocates, maps and frees a memfd's memory 2 MiB at a time instead of 4 KiB: on
+//! the same VM, set to `within_size` for one run of the benchmark, 16 MiB captures took
+//! 0.44× the time of `output()` into a recycled buffer, 256 MiB 0.18×, 1 GiB 0.17×. That
+//! setting is machine-wide, and the administrator's to choose (it was `never` on that VM,
+//! and a capture library has no business changing it); the benchmark prints it.
 //!
 //! # What [`capture`] does
 //!
