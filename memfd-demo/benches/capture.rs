@@ -15,11 +15,12 @@
 //!   how many the hypervisor stole. Capture maps the output on a second CPU while the
 //!   command writes (see the crate docs); where none is free, it loses that.
 //!
-//! The first lines say what a memfd's pages are: 4 KiB, or huge pages where the machine's
-//! shmem huge-page policy grants them (`/sys/kernel/mm/transparent_hugepage/shmem_enabled`
-//! and its per-size files; a machine-wide setting this benchmark only reads). Capture's
-//! cost is mostly the kernel allocating, mapping and freeing the memfd's pages, once per
-//! page: with huge pages it is a fraction of what it is with 4 KiB ones.
+//! The first lines say what a memfd's pages are: base pages (4 KiB on x86_64), or huge
+//! pages where the machine's shmem huge-page policy grants them
+//! (`/sys/kernel/mm/transparent_hugepage/shmem_enabled` and its per-size files; a
+//! machine-wide setting this benchmark only reads). Capture's cost is mostly the kernel
+//! allocating, mapping and freeing the memfd's pages, once per page: with huge pages it is
+//! a fraction of what it is with base pages.
 //!
 //! The allocator decides what the pipe's buffer costs. With glibc's defaults, `output()`'s
 //! 16 MiB buffer comes from fresh memory or from heap pages recycled from an earlier round,
@@ -481,12 +482,11 @@ mod bench {
     fn shmem_huge_pages() -> String {
         let dir = Path::new(SHMEM_HUGE);
         let Some(overall) = selected(&dir.join("shmem_enabled")) else {
-            return format!("4 KiB (no {SHMEM_HUGE}/shmem_enabled: no shmem huge pages)");
+            return format!("base pages (no {SHMEM_HUGE}/shmem_enabled: no shmem huge pages)");
         };
-        let grants = |value: &str| matches!(value, "always" | "within_size" | "advise" | "force");
-        // advise only applies to memory mapped with MADV_HUGEPAGE, not to write(2).
-        let for_writes = |value: &str| grants(value) && value != "advise";
-        // Per size (Linux 6.11 and later), `inherit` following the overall value.
+        // The values that give write(2) huge pages (advise only applies to memory mapped
+        // with MADV_HUGEPAGE).
+        let for_writes = |value: &str| matches!(value, "always" | "within_size" | "force");
         let mut sizes: Vec<(u64, String)> = std::fs::read_dir(dir)
             .into_iter()
             .flatten()
@@ -523,7 +523,7 @@ mod bench {
         };
         let policy = format!("{SHMEM_HUGE}/shmem_enabled = {overall}");
         if enabled.is_empty() {
-            format!("4 KiB ({policy}, no size enabled for writes: no huge pages in memfds)")
+            format!("base pages ({policy}, no size enabled for writes: no huge pages in memfds)")
         } else {
             format!(
                 "huge pages where they fit ({policy}; sizes: {})",
