@@ -40,6 +40,10 @@ pub struct AbiSpec {
     pub aliases: &'static [(&'static str, &'static str)],
     /// Names the arch's `asm/unistd.h` `#undef`s: they must not be in the table.
     pub undefined: &'static [&'static str],
+    /// Where the kernel source lists this ABI's syscalls and their entry points.
+    pub syscall_table: SyscallTable,
+    /// How a syscall's arguments occupy this ABI's argument registers.
+    pub arg_registers: ArgRegisters,
     /// The Rust `cfg` predicate (besides `target_os`) of targets whose native ABI this is.
     pub rust_cfg: Option<&'static str>,
 }
@@ -60,6 +64,175 @@ impl AbiSpec {
     }
 }
 
+/// Where a kernel source tree lists an ABI's syscalls: `<nr> <abi tag> <name> [<entry> [<compat
+/// entry>]]` rows, as `scripts/syscalltbl.sh` reads them to build the kernel's own tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SyscallTable {
+    /// The `.tbl` file and which of its rows belong to the ABI.
+    pub file: TableFile,
+    /// Which column holds the entry point of this ABI's kernel.
+    pub entry: EntryColumn,
+    /// The entry points a 64-bit kernel runs for this (32-bit) ABI, if it has them.
+    pub compat: CompatEntries,
+}
+
+/// A syscall table file and its row filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFile {
+    /// An arch's own table (path relative to the source tree) and the ABI tags (second column)
+    /// of this ABI's rows, as the arch's `syscalls/Makefile` passes them to `--abis`; no tags:
+    /// every row.
+    Arch {
+        /// Relative to the kernel source tree.
+        path: &'static str,
+        /// ABI tags; empty: every row.
+        tags: &'static [&'static str],
+    },
+    /// The generic `scripts/syscall.tbl` (or the arch's `syscalltbl =` override), rows tagged
+    /// `common`, `<bits>` or one of the `syscall_abis_<bits>` tags of
+    /// `arch/<arch>/kernel/Makefile.syscalls` (`scripts/Makefile.asm-headers`).
+    Generic {
+        /// 32 or 64: which `syscall_abis_*` list applies.
+        bits: u8,
+    },
+}
+
+/// The column of a table row that names the entry point this ABI's kernel runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryColumn {
+    /// The fourth column: the ABI's own kernel.
+    Native,
+    /// The fifth: the ABI only exists as the compat ABI of a 64-bit kernel (s390's 31-bit ABI,
+    /// whose 31-bit kernel is long gone).
+    Compat,
+}
+
+/// Where the entry points of a 64-bit kernel running this 32-bit ABI are listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompatEntries {
+    /// No such kernel (64-bit ABIs, 32-bit arches without a 64-bit sibling), or they are the
+    /// entry column itself (x32, mips n32, s390).
+    None,
+    /// The fifth column of the same rows.
+    SameRows,
+    /// The fifth column of another table, matched by number (arm EABI on arm64 kernels).
+    Table {
+        /// Relative to the kernel source tree.
+        path: &'static str,
+        /// ABI tags of the rows that apply.
+        tags: &'static [&'static str],
+    },
+}
+
+/// How the arguments of a syscall occupy the ABI's argument registers.
+///
+/// On a 64-bit ABI (and x32, mips n32: 64-bit registers) every argument takes one register.
+/// On a 32-bit ABI a 64-bit argument (`loff_t`, `u64`, `long long`, …) takes two, in
+/// [`PairOrder`], placed by [`PairRule`]: the argument-passing rules of the arch's C calling
+/// convention, because a 32-bit kernel hands the registers to the C entry point as its
+/// arguments. The kernel states each rule where it reassembles split arguments for the
+/// compat entry points (cited on each constant).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArgRegisters {
+    /// Width of one argument register as the ABI uses it: 32 or 64.
+    pub bits: u8,
+    /// Where a 64-bit argument's register pair may start (32-bit ABIs).
+    pub pairs: PairRule,
+    /// Which half of a 64-bit argument comes first (32-bit ABIs).
+    pub order: PairOrder,
+}
+
+/// Where a 64-bit argument's register pair may start on a 32-bit ABI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairRule {
+    /// In the next register, whatever its index.
+    Consecutive,
+    /// In an even-numbered argument register (0, 2, 4): an odd one is skipped (a pad).
+    EvenAligned,
+    /// In the next register, unless the pair would straddle the first `n` registers and the
+    /// rest (registers vs stack in the C convention): then at register `n`, skipping the rest.
+    NotAcross(u8),
+}
+
+/// Which half of a 64-bit argument occupies the first register of its pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PairOrder {
+    /// The low 32 bits (little-endian-only arches).
+    LowFirst,
+    /// The high 32 bits (big-endian-only arches).
+    HighFirst,
+    /// In memory order: low first on little-endian builds, high first on big-endian ones
+    /// (bi-endian arches: arm, mips, sh, microblaze, xtensa).
+    ByteOrder,
+}
+
+/// 64-bit registers: every argument in one.
+const REGS_64: ArgRegisters = ArgRegisters {
+    bits: 64,
+    pairs: PairRule::Consecutive,
+    order: PairOrder::ByteOrder,
+};
+
+/// 32-bit, pairs in the next two registers, low half first.
+const REGS_32_CONSECUTIVE_LOW_FIRST: ArgRegisters = ArgRegisters {
+    bits: 32,
+    pairs: PairRule::Consecutive,
+    order: PairOrder::LowFirst,
+};
+
+/// 32-bit, pairs in the next two registers, high half first (big-endian-only arches).
+const REGS_32_CONSECUTIVE_HIGH_FIRST: ArgRegisters = ArgRegisters {
+    bits: 32,
+    pairs: PairRule::Consecutive,
+    order: PairOrder::HighFirst,
+};
+
+/// 32-bit, pairs in the next two registers, in byte order.
+const REGS_32_CONSECUTIVE: ArgRegisters = ArgRegisters {
+    bits: 32,
+    pairs: PairRule::Consecutive,
+    order: PairOrder::ByteOrder,
+};
+
+/// 32-bit, pairs start at an even register, in byte order.
+const REGS_32_EVEN_PAIRS: ArgRegisters = ArgRegisters {
+    bits: 32,
+    pairs: PairRule::EvenAligned,
+    order: PairOrder::ByteOrder,
+};
+
+/// The generic table's rows of a 64-bit ABI.
+const GENERIC_64: SyscallTable = SyscallTable {
+    file: TableFile::Generic { bits: 64 },
+    entry: EntryColumn::Native,
+    compat: CompatEntries::None,
+};
+
+/// The generic table's rows of a 32-bit ABI without a 64-bit sibling kernel.
+const GENERIC_32: SyscallTable = SyscallTable {
+    file: TableFile::Generic { bits: 32 },
+    entry: EntryColumn::Native,
+    compat: CompatEntries::None,
+};
+
+/// A whole arch table, native entries only.
+const fn arch_table(path: &'static str, tags: &'static [&'static str]) -> SyscallTable {
+    SyscallTable {
+        file: TableFile::Arch { path, tags },
+        entry: EntryColumn::Native,
+        compat: CompatEntries::None,
+    }
+}
+
+/// An arch table whose fifth column holds the entries of a 64-bit kernel running this ABI.
+const fn arch_table_with_compat(path: &'static str, tags: &'static [&'static str]) -> SyscallTable {
+    SyscallTable {
+        file: TableFile::Arch { path, tags },
+        entry: EntryColumn::Native,
+        compat: CompatEntries::SameRows,
+    }
+}
+
 /// The defaults of the optional columns: the ordinary number range, no helpers, aliases or
 /// `#undef`s. Rows override what differs.
 const ROW: AbiSpec = AbiSpec {
@@ -72,6 +245,12 @@ const ROW: AbiSpec = AbiSpec {
     helpers: &[],
     aliases: &[],
     undefined: &[],
+    syscall_table: SyscallTable {
+        file: TableFile::Generic { bits: 32 },
+        entry: EntryColumn::Native,
+        compat: CompatEntries::None,
+    },
+    arg_registers: REGS_32_CONSECUTIVE_LOW_FIRST,
     rust_cfg: None,
 };
 
@@ -94,6 +273,8 @@ pub const ABIS: &[AbiSpec] = &[
         zig_dir: Some("x86"),
         unistd_header: "unistd_64.h",
         clang_args: &["-U__i386__", "-U__ILP32__"],
+        syscall_table: arch_table("arch/x86/entry/syscalls/syscall_64.tbl", &["common", "64"]),
+        arg_registers: REGS_64,
         rust_cfg: Some(r#"all(target_arch = "x86_64", target_pointer_width = "64")"#),
         ..ROW
     },
@@ -102,6 +283,10 @@ pub const ABIS: &[AbiSpec] = &[
         kernel_arch: "x86",
         zig_dir: Some("x86"),
         clang_args: &["-D__i386__"],
+        syscall_table: arch_table_with_compat("arch/x86/entry/syscalls/syscall_32.tbl", &["i386"]),
+        // Pairs in the next two registers, low half first: arch/x86/kernel/sys_ia32.c
+        // (`ia32_pread64(fd, ubuf, count, poslo, poshi)`, `ia32_fadvise64_64`).
+        arg_registers: REGS_32_CONSECUTIVE_LOW_FIRST,
         rust_cfg: Some(r#"target_arch = "x86""#),
         ..ROW
     },
@@ -112,6 +297,9 @@ pub const ABIS: &[AbiSpec] = &[
         unistd_header: "unistd_x32.h",
         clang_args: &["-U__i386__", "-D__ILP32__"],
         ranges: &[(0x4000_0000, 0x4000_0400)],
+        syscall_table: arch_table("arch/x86/entry/syscalls/syscall_64.tbl", &["common", "x32"]),
+        // x32 runs on the 64-bit kernel's registers: arch/x86/entry/syscall_64.c.
+        arg_registers: REGS_64,
         rust_cfg: Some(r#"all(target_arch = "x86_64", target_pointer_width = "32")"#),
         ..ROW
     },
@@ -120,6 +308,8 @@ pub const ABIS: &[AbiSpec] = &[
         kernel_arch: "arm64",
         zig_dir: Some("aarch64"),
         unistd_header: "unistd_64.h",
+        syscall_table: GENERIC_64,
+        arg_registers: REGS_64,
         rust_cfg: Some(r#"target_arch = "aarch64""#),
         ..ROW
     },
@@ -132,6 +322,22 @@ pub const ABIS: &[AbiSpec] = &[
         ranges: &[(0, 1024), (0x0f_0000, 0x10_0000)],
         helpers: ARM_HELPERS,
         aliases: ARM_ALIASES,
+        syscall_table: SyscallTable {
+            file: TableFile::Arch {
+                path: "arch/arm/tools/syscall.tbl",
+                tags: &["common", "eabi"],
+            },
+            entry: EntryColumn::Native,
+            // The fifth column of arm's own table is for OABI; an arm64 kernel runs EABI
+            // tasks from its own 32-bit table.
+            compat: CompatEntries::Table {
+                path: "arch/arm64/tools/syscall_32.tbl",
+                tags: &["common", "32"],
+            },
+        },
+        // EABI starts a 64-bit pair at an even register: arch/arm64/kernel/sys32.c
+        // (`aarch32_pread64(fd, buf, count, __pad, arg_u32p(pos))`, `arg_u32p` in byte order).
+        arg_registers: REGS_32_EVEN_PAIRS,
         rust_cfg: Some(r#"target_arch = "arm""#),
         ..ROW
     },
@@ -144,6 +350,10 @@ pub const ABIS: &[AbiSpec] = &[
         ranges: &[(0x90_0000, 0x90_0400), (0x9f_0000, 0xa0_0000)],
         helpers: ARM_HELPERS,
         aliases: ARM_ALIASES,
+        syscall_table: arch_table_with_compat("arch/arm/tools/syscall.tbl", &["common", "oabi"]),
+        // OABI pairs follow in the next registers: arch/arm/kernel/entry-common.S
+        // (`sys_oabi_pread64` moves pos from r3/r4 to where the EABI `sys_pread64` wants it).
+        arg_registers: REGS_32_CONSECUTIVE,
         ..ROW
     },
     AbiSpec {
@@ -152,6 +362,8 @@ pub const ABIS: &[AbiSpec] = &[
         zig_dir: Some("riscv"),
         unistd_header: "unistd_64.h",
         clang_args: &["-U__SIZEOF_POINTER__", "-D__SIZEOF_POINTER__=8"],
+        syscall_table: GENERIC_64,
+        arg_registers: REGS_64,
         rust_cfg: Some(r#"target_arch = "riscv64""#),
         ..ROW
     },
@@ -160,6 +372,14 @@ pub const ABIS: &[AbiSpec] = &[
         kernel_arch: "riscv",
         zig_dir: Some("riscv"),
         clang_args: &["-U__SIZEOF_POINTER__", "-D__SIZEOF_POINTER__=4"],
+        syscall_table: SyscallTable {
+            compat: CompatEntries::SameRows,
+            ..GENERIC_32
+        },
+        // Pairs in the next registers, low half first: fs/read_write.c (`compat_sys_pread64`
+        // with `compat_arg_u64_dual(pos)`, include/asm-generic/compat.h), which riscv's
+        // compat kernel runs (`__ARCH_WANT_COMPAT_PREAD64`, arch/riscv/include/asm/unistd.h).
+        arg_registers: REGS_32_CONSECUTIVE_LOW_FIRST,
         rust_cfg: Some(r#"target_arch = "riscv32""#),
         ..ROW
     },
@@ -169,6 +389,8 @@ pub const ABIS: &[AbiSpec] = &[
         zig_dir: Some("loongarch"),
         unistd_header: "unistd_64.h",
         clang_args: &["-U__SIZEOF_LONG__", "-D__SIZEOF_LONG__=8"],
+        syscall_table: GENERIC_64,
+        arg_registers: REGS_64,
         rust_cfg: Some(r#"target_arch = "loongarch64""#),
         ..ROW
     },
@@ -177,6 +399,10 @@ pub const ABIS: &[AbiSpec] = &[
         kernel_arch: "loongarch",
         zig_dir: Some("loongarch"),
         clang_args: &["-U__SIZEOF_LONG__", "-D__SIZEOF_LONG__=4"],
+        syscall_table: GENERIC_32,
+        // The kernel has no split wrapper here; the LoongArch ILP32 calling convention passes
+        // a 64-bit scalar in the next two registers, low half first (as RISC-V's does).
+        arg_registers: REGS_32_CONSECUTIVE_LOW_FIRST,
         rust_cfg: Some(r#"target_arch = "loongarch32""#),
         ..ROW
     },
@@ -186,6 +412,8 @@ pub const ABIS: &[AbiSpec] = &[
         zig_dir: Some("powerpc"),
         unistd_header: "unistd_64.h",
         clang_args: &["-D__powerpc64__"],
+        syscall_table: arch_table("arch/powerpc/kernel/syscalls/syscall.tbl", &["common", "nospu", "64"]),
+        arg_registers: REGS_64,
         rust_cfg: Some(r#"target_arch = "powerpc64""#),
         ..ROW
     },
@@ -194,6 +422,18 @@ pub const ABIS: &[AbiSpec] = &[
         kernel_arch: "powerpc",
         zig_dir: Some("powerpc"),
         clang_args: &["-U__powerpc64__"],
+        syscall_table: arch_table_with_compat(
+            "arch/powerpc/kernel/syscalls/syscall.tbl",
+            &["common", "nospu", "32"],
+        ),
+        // A pair starts at an odd GPR (r3, r5, r7: even argument index), high half first:
+        // arch/powerpc/kernel/sys_ppc32.c (`ppc_pread64(fd, ubuf, count, reg6, pos1, pos2)`,
+        // `merge_64(high, low)`).
+        arg_registers: ArgRegisters {
+            bits: 32,
+            pairs: PairRule::EvenAligned,
+            order: PairOrder::HighFirst,
+        },
         rust_cfg: Some(r#"target_arch = "powerpc""#),
         ..ROW
     },
@@ -203,6 +443,8 @@ pub const ABIS: &[AbiSpec] = &[
         zig_dir: Some("s390x"),
         unistd_header: "unistd_64.h",
         clang_args: &["-D__s390x__"],
+        syscall_table: arch_table("arch/s390/kernel/syscalls/syscall.tbl", &["common", "64"]),
+        arg_registers: REGS_64,
         rust_cfg: Some(r#"target_arch = "s390x""#),
         ..ROW
     },
@@ -210,6 +452,18 @@ pub const ABIS: &[AbiSpec] = &[
         name: "s390",
         kernel_arch: "s390",
         clang_args: &["-U__s390x__"],
+        // Only ever the compat ABI of 64-bit kernels: the fifth column is its entry.
+        syscall_table: SyscallTable {
+            file: TableFile::Arch {
+                path: "arch/s390/kernel/syscalls/syscall.tbl",
+                tags: &["common", "32"],
+            },
+            entry: EntryColumn::Compat,
+            compat: CompatEntries::None,
+        },
+        // High half first, in the next registers: arch/s390/kernel/compat_linux.c
+        // (`s390_pread64(fd, ubuf, count, high, low)`).
+        arg_registers: REGS_32_CONSECUTIVE_HIGH_FIRST,
         ..ROW
     },
     AbiSpec {
@@ -220,6 +474,10 @@ pub const ABIS: &[AbiSpec] = &[
         clang_args: &["-D_MIPS_SIM=1"],
         ranges: &[(4000, 5000)],
         helpers: MIPS_HELPERS,
+        syscall_table: arch_table_with_compat("arch/mips/kernel/syscalls/syscall_o32.tbl", &[]),
+        // o32 starts a pair at an even register, in byte order: arch/mips/kernel/linux32.c
+        // (`32_pread(fd, buf, count, unused, a4, a5)`, `merge_64` by endianness).
+        arg_registers: REGS_32_EVEN_PAIRS,
         rust_cfg: Some(r#"any(target_arch = "mips", target_arch = "mips32r6")"#),
         ..ROW
     },
@@ -231,6 +489,9 @@ pub const ABIS: &[AbiSpec] = &[
         clang_args: &["-D_MIPS_SIM=2"],
         ranges: &[(6000, 7000)],
         helpers: MIPS_HELPERS,
+        syscall_table: arch_table("arch/mips/kernel/syscalls/syscall_n32.tbl", &[]),
+        // n32 passes 64-bit values in one 64-bit register: arch/mips/kernel/scall64-n32.S.
+        arg_registers: REGS_64,
         rust_cfg: Some(
             r#"all(any(target_arch = "mips64", target_arch = "mips64r6"), target_pointer_width = "32")"#,
         ),
@@ -244,6 +505,8 @@ pub const ABIS: &[AbiSpec] = &[
         clang_args: &["-D_MIPS_SIM=3"],
         ranges: &[(5000, 6000)],
         helpers: MIPS_HELPERS,
+        syscall_table: arch_table("arch/mips/kernel/syscalls/syscall_n64.tbl", &[]),
+        arg_registers: REGS_64,
         rust_cfg: Some(
             r#"all(any(target_arch = "mips64", target_arch = "mips64r6"), target_pointer_width = "64")"#,
         ),
@@ -255,6 +518,8 @@ pub const ABIS: &[AbiSpec] = &[
         zig_dir: Some("sparc"),
         unistd_header: "unistd_64.h",
         clang_args: &["-D__arch64__"],
+        syscall_table: arch_table("arch/sparc/kernel/syscalls/syscall.tbl", &["common", "64"]),
+        arg_registers: REGS_64,
         rust_cfg: Some(r#"target_arch = "sparc64""#),
         ..ROW
     },
@@ -263,6 +528,10 @@ pub const ABIS: &[AbiSpec] = &[
         kernel_arch: "sparc",
         zig_dir: Some("sparc"),
         clang_args: &["-U__arch64__"],
+        syscall_table: arch_table_with_compat("arch/sparc/kernel/syscalls/syscall.tbl", &["common", "32"]),
+        // Pairs in the next registers, high half first: arch/sparc/kernel/sys_sparc32.c
+        // (`compat_sys_pread64(fd, ubuf, count, poshi, poslo)`).
+        arg_registers: REGS_32_CONSECUTIVE_HIGH_FIRST,
         rust_cfg: Some(r#"target_arch = "sparc""#),
         ..ROW
     },
@@ -271,12 +540,24 @@ pub const ABIS: &[AbiSpec] = &[
         kernel_arch: "parisc",
         unistd_header: "unistd_64.h",
         clang_args: &["-D__LP64__"],
+        syscall_table: arch_table("arch/parisc/kernel/syscalls/syscall.tbl", &["common", "64"]),
+        arg_registers: REGS_64,
         ..ROW
     },
     AbiSpec {
         name: "parisc",
         kernel_arch: "parisc",
         clang_args: &["-U__LP64__"],
+        syscall_table: arch_table_with_compat("arch/parisc/kernel/syscalls/syscall.tbl", &["common", "32"]),
+        // The PA-RISC convention puts a 64-bit argument in an aligned pair (arg1:arg0 or
+        // arg3:arg2), high half first; the kernel's own wrappers split such arguments
+        // explicitly (arch/parisc/kernel/sys_parisc.c: `parisc_fallocate(fd, mode, offhi,
+        // offlo, lenhi, lenlo)`).
+        arg_registers: ArgRegisters {
+            bits: 32,
+            pairs: PairRule::EvenAligned,
+            order: PairOrder::HighFirst,
+        },
         ..ROW
     },
     AbiSpec {
@@ -289,12 +570,17 @@ pub const ABIS: &[AbiSpec] = &[
             ("osf_shmat", "shmat"),
             ("umount", "umount2"),
         ],
+        syscall_table: arch_table("arch/alpha/kernel/syscalls/syscall.tbl", &[]),
+        arg_registers: REGS_64,
         ..ROW
     },
     AbiSpec {
         name: "arc",
         kernel_arch: "arc",
         zig_dir: Some("arc"),
+        syscall_table: GENERIC_32,
+        // ARC's calling convention starts a 64-bit argument at an even register.
+        arg_registers: REGS_32_EVEN_PAIRS,
         ..ROW
     },
     AbiSpec {
@@ -302,6 +588,11 @@ pub const ABIS: &[AbiSpec] = &[
         kernel_arch: "csky",
         zig_dir: Some("csky"),
         undefined: &["sync_file_range"],
+        syscall_table: GENERIC_32,
+        // abiv2 (the one Linux and Rust build for) passes pairs in the next registers, low
+        // half first; abiv1 aligned them, which is why arch/csky/kernel/syscall.c reorders
+        // `csky_fadvise64_64(fd, advice, offset, len)`.
+        arg_registers: REGS_32_CONSECUTIVE_LOW_FIRST,
         rust_cfg: Some(r#"target_arch = "csky""#),
         ..ROW
     },
@@ -310,6 +601,14 @@ pub const ABIS: &[AbiSpec] = &[
         kernel_arch: "hexagon",
         zig_dir: Some("hexagon"),
         undefined: &["sync_file_range"],
+        syscall_table: GENERIC_32,
+        // Register pairs are aligned (r1:0, r3:2, r5:4), low half first; hence
+        // `hexagon_fadvise64_64(fd, advice, offset, len)` in arch/hexagon/kernel/syscalltab.c.
+        arg_registers: ArgRegisters {
+            bits: 32,
+            pairs: PairRule::EvenAligned,
+            order: PairOrder::LowFirst,
+        },
         rust_cfg: Some(r#"target_arch = "hexagon""#),
         ..ROW
     },
@@ -317,33 +616,55 @@ pub const ABIS: &[AbiSpec] = &[
         name: "m68k",
         kernel_arch: "m68k",
         zig_dir: Some("m68k"),
+        syscall_table: arch_table("arch/m68k/kernel/syscalls/syscall.tbl", &[]),
+        // d1-d5/a0 are pushed as the C argument block (arch/m68k/kernel/entry.S): pairs are
+        // consecutive slots, high half first.
+        arg_registers: REGS_32_CONSECUTIVE_HIGH_FIRST,
         rust_cfg: Some(r#"target_arch = "m68k""#),
         ..ROW
     },
     AbiSpec {
         name: "microblaze",
         kernel_arch: "microblaze",
+        syscall_table: arch_table("arch/microblaze/kernel/syscalls/syscall.tbl", &[]),
+        arg_registers: REGS_32_CONSECUTIVE,
         ..ROW
     },
     AbiSpec {
         name: "nios2",
         kernel_arch: "nios2",
+        syscall_table: GENERIC_32,
+        arg_registers: REGS_32_CONSECUTIVE_LOW_FIRST,
         ..ROW
     },
     AbiSpec {
         name: "openrisc",
         kernel_arch: "openrisc",
+        syscall_table: GENERIC_32,
+        arg_registers: REGS_32_CONSECUTIVE_HIGH_FIRST,
         ..ROW
     },
     AbiSpec {
         name: "sh",
         kernel_arch: "sh",
+        syscall_table: arch_table("arch/sh/kernel/syscalls/syscall.tbl", &[]),
+        // A pair never straddles r7 and the stack: arch/sh/kernel/sys_sh32.c
+        // (`sys_pread_wrapper(fd, buf, count, dummy, pos)`); `SC_ARG64` in byte order.
+        arg_registers: ArgRegisters {
+            bits: 32,
+            pairs: PairRule::NotAcross(4),
+            order: PairOrder::ByteOrder,
+        },
         ..ROW
     },
     AbiSpec {
         name: "xtensa",
         kernel_arch: "xtensa",
         zig_dir: Some("xtensa"),
+        syscall_table: arch_table("arch/xtensa/kernel/syscalls/syscall.tbl", &[]),
+        // Pairs start at an even register: hence `xtensa_fadvise64_64(fd, advice, offset,
+        // len)` in arch/xtensa/kernel/syscall.c.
+        arg_registers: REGS_32_EVEN_PAIRS,
         rust_cfg: Some(r#"target_arch = "xtensa""#),
         ..ROW
     },

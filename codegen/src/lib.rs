@@ -16,6 +16,7 @@
 
 pub mod abi;
 pub mod committed;
+pub mod entries;
 pub mod error;
 pub mod evaluate;
 pub mod export;
