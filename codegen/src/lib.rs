@@ -25,6 +25,7 @@ pub mod fsutil;
 pub mod generate;
 pub mod libclang;
 pub mod lock;
+pub mod registers;
 pub mod render;
 pub mod sources;
 pub mod tables;
