@@ -25,6 +25,7 @@ pub mod generate;
 pub mod libclang;
 pub mod lock;
 pub mod render;
+pub mod sigdefs;
 pub mod sources;
 pub mod tables;
 pub mod update;
