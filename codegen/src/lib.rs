@@ -27,6 +27,7 @@ pub mod libclang;
 pub mod lock;
 pub mod registers;
 pub mod render;
+pub mod sigdefs;
 pub mod sources;
 pub mod tables;
 pub mod update;

@@ -1,0 +1,593 @@
+//! The parameters of every syscall entry point, as the kernel source declares them.
+//!
+//! [`Definitions::scan`] reads a full kernel source tree once (all arches) and keeps, for every
+//! symbol a syscall table can name, what defines it: `SYSCALL_DEFINEn(name, type, arg, ...)`
+//! (`sys_name`), `COMPAT_SYSCALL_DEFINEn` (`compat_sys_name`), arch macros built on them
+//! (powerpc's `PPC32_SYSCALL_DEFINEn`, x86's `SYSCALL32_DEFINEn`), plain C functions
+//! (`asmlinkage long sys_mmap2(...)`, `parisc_pread64`, `sys32_*`, alpha's `osf_*`, ...),
+//! `#define sys_x sys_y` aliases, `SYSCALL_ALIAS`, and assembler entry points (`*_wrapper`,
+//! mips' `save_static_function`) with the functions they jump to.
+//!
+//! [`Definitions::resolve`] then answers, for a symbol exactly as an arch's syscall table
+//! writes it, which definition it means on that arch: a definition under `arch/<arch>/` wins
+//! over a generic one, another arch's never applies, aliases and wrappers are followed, and
+//! `sys_ni_syscall` (the kernel's "not implemented") never gets a signature. Where the kernel
+//! has alternative definitions under `#if` (such as the three argument orders of `clone`), the
+//! arch's Kconfig `select`s and `__ARCH_WANT_*` macros choose ([`config`]).
+//!
+//! Everything is serialisable, so a caller can cache a scan as JSON.
+
+mod asm;
+mod c;
+pub mod config;
+mod lex;
+
+use crate::error::{Error, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use config::ArchConfig;
+
+/// One parameter: its name and its C type as written, without kernel annotations (`__user`,
+/// `__force`, ...) and with whitespace normalised: `const char *`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Param {
+    pub name: String,
+    pub ty: String,
+}
+
+/// How a [`Definition`] is written in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DefKind {
+    /// `SYSCALL_DEFINEn(name, ...)` or a macro built on it: the symbol is `sys_name`.
+    SyscallDefine,
+    /// `COMPAT_SYSCALL_DEFINEn(name, ...)`: the symbol is `compat_sys_name`.
+    CompatSyscallDefine,
+    /// A plain C function definition, `asmlinkage long sys_mmap2(...) { ... }`.
+    Function,
+}
+
+/// One definition of a kernel function a syscall table can name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Definition {
+    /// The kernel symbol: `sys_openat`, `compat_sys_openat`, `parisc_pread64`, ...
+    pub symbol: String,
+    /// Its parameters, in order (empty for none).
+    pub params: Vec<Param>,
+    /// The defining file, relative to the source root (`fs/open.c`).
+    pub file: String,
+    /// The line of the definition's first token (1-based).
+    pub line: u32,
+    /// How it is written.
+    pub kind: DefKind,
+    /// The `#if` conditions it sits under, outermost first (include guards left out).
+    pub conditions: Vec<String>,
+}
+
+impl Definition {
+    /// Whether the function takes the saved user registers (`struct pt_regs *`) instead of
+    /// the syscall's arguments: its parameters then do not describe what the caller passes.
+    pub fn takes_pt_regs(&self) -> bool {
+        matches!(self.params.as_slice(), [p] if p.ty == "struct pt_regs *")
+    }
+}
+
+/// `#define name target` (or `SYSCALL_ALIAS(name, target)`) between two identifiers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Alias {
+    pub name: String,
+    pub target: String,
+    pub file: String,
+    pub line: u32,
+    pub conditions: Vec<String>,
+}
+
+/// An entry point written in assembler, and the identifiers its body refers to (in order),
+/// among which the C function it passes the arguments on to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AsmEntry {
+    pub symbol: String,
+    pub calls: Vec<String>,
+    pub file: String,
+    pub line: u32,
+}
+
+/// `COND_SYSCALL(name)` and friends: says a syscall is optional, defines nothing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Marker {
+    pub symbol: String,
+    pub what: String,
+    pub file: String,
+    pub line: u32,
+}
+
+/// What one file contributes.
+#[derive(Debug, Default)]
+struct FileItems {
+    defs: Vec<Definition>,
+    aliases: Vec<Alias>,
+    asm: Vec<AsmEntry>,
+    markers: Vec<Marker>,
+}
+
+/// The kernel's "not implemented" entry: resolves to nothing, ever.
+pub const NOT_IMPLEMENTED: &str = "sys_ni_syscall";
+
+/// Top-level directories of the source tree that hold syscall definitions, aliases or
+/// wrappers. `drivers/` is 1.1 GB of which only two folders define syscalls; a syscall added
+/// elsewhere shows up as unresolved in the coverage test, which names its table entry.
+const SCANNED_DIRS: &[&str] = &[
+    "arch",
+    "block",
+    "drivers/char",
+    "drivers/pci",
+    "fs",
+    "init",
+    "io_uring",
+    "ipc",
+    "kernel",
+    "lib",
+    "mm",
+    "net",
+    "security",
+    "virt",
+];
+
+/// Every definition, alias, wrapper and marker of a kernel source tree, by symbol.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Definitions {
+    defs: BTreeMap<String, Vec<Definition>>,
+    aliases: BTreeMap<String, Vec<Alias>>,
+    asm: BTreeMap<String, Vec<AsmEntry>>,
+    markers: BTreeMap<String, Vec<Marker>>,
+    /// Per kernel arch: what its Kconfig selects and its headers `#define`.
+    configs: BTreeMap<String, ArchConfig>,
+}
+
+/// The kernel arch a source file belongs to (`arch/<arch>/...`), `None` for generic code.
+/// `arch/x86/um/` is user-mode Linux's x86 support, part of `um`, not of `x86`.
+pub fn arch_of(file: &str) -> Option<&str> {
+    let rest = file.strip_prefix("arch/")?;
+    let (arch, tail) = rest.split_once('/')?;
+    if tail.starts_with("um/") {
+        return Some("um");
+    }
+    Some(arch)
+}
+
+/// Where a definition applies to `arch`: 0 for the arch's own, 1 for generic, `None` if it
+/// belongs to another arch.
+fn scope_rank(file: &str, arch: &str) -> Option<u8> {
+    match arch_of(file) {
+        Some(a) if a == arch => Some(0),
+        Some(_) => None,
+        None => Some(1),
+    }
+}
+
+/// One step of a resolution, for explanations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// `name` is `#define`d (or `SYSCALL_ALIAS`ed) to `target` at `file:line`.
+    Alias {
+        name: String,
+        target: String,
+        file: String,
+        line: u32,
+    },
+    /// `name` is an assembler entry at `file:line` that passes its arguments on to `target`.
+    Wrapper {
+        name: String,
+        target: String,
+        file: String,
+        line: u32,
+    },
+}
+
+/// The outcome of resolving a table symbol: the definition and how it was reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution<'d> {
+    pub definition: &'d Definition,
+    pub via: Vec<Step>,
+}
+
+/// The symbol's name without the usual prefixes and suffixes, to match a wrapper with the C
+/// function of the same syscall: `__sys_clone`, `sys_clone_wrapper` -> `clone`.
+fn base_name(symbol: &str) -> &str {
+    let mut s = symbol.trim_start_matches('_');
+    for p in [
+        "compat_sys_",
+        "sys32_",
+        "sys64_",
+        "sys_",
+        "sysm_",
+        "sysn32_",
+    ] {
+        if let Some(r) = s.strip_prefix(p) {
+            s = r;
+            break;
+        }
+    }
+    s.strip_suffix("_wrapper").unwrap_or(s)
+}
+
+impl Definitions {
+    /// Scans a kernel source tree (all arches) once: the `*.c`, `*.h` and `*.S` files under
+    /// the directories that hold syscall definitions, plus every arch's Kconfig files.
+    pub fn scan(src: &Path) -> Result<Definitions> {
+        if !src.join("arch").is_dir() || !src.join("kernel").is_dir() {
+            return Err(
+                Error::new("not a kernel source tree (no arch/ or kernel/ folder)")
+                    .file(src)
+                    .hint("pass the root of an extracted Linux source tree"),
+            );
+        }
+        let mut files = Vec::new();
+        for dir in SCANNED_DIRS {
+            let path = src.join(dir);
+            if path.is_dir() {
+                collect_sources(&path, &mut files)?;
+            }
+        }
+        files.sort();
+        let per_file = read_and_parse(src, &files)?;
+        let mut out = Definitions::default();
+        for items in per_file {
+            out.add(items);
+        }
+        out.configs = config::scan(src)?;
+        Ok(out)
+    }
+
+    fn add(&mut self, items: FileItems) {
+        for d in items.defs {
+            self.defs.entry(d.symbol.clone()).or_default().push(d);
+        }
+        for a in items.aliases {
+            self.aliases.entry(a.name.clone()).or_default().push(a);
+        }
+        for e in items.asm {
+            self.asm.entry(e.symbol.clone()).or_default().push(e);
+        }
+        for m in items.markers {
+            self.markers.entry(m.symbol.clone()).or_default().push(m);
+        }
+    }
+
+    /// Every definition of `symbol` in the tree, on any arch, in file order.
+    pub fn definitions_of(&self, symbol: &str) -> &[Definition] {
+        self.defs.get(symbol).map_or(&[], Vec::as_slice)
+    }
+
+    /// How many definitions the scan found (all symbols, all arches).
+    pub fn len(&self) -> usize {
+        self.defs.values().map(Vec::len).sum()
+    }
+
+    /// Whether the scan found no definition at all.
+    pub fn is_empty(&self) -> bool {
+        self.defs.is_empty()
+    }
+
+    /// What the scan read of `arch`'s configuration, if the arch exists.
+    pub fn config(&self, arch: &str) -> Option<&ArchConfig> {
+        self.configs.get(arch)
+    }
+
+    /// The definition that a syscall-table entry `symbol`, exactly as written in an arch's
+    /// syscall table, resolves to on kernel arch `arch` (`x86`, `arm`, `mips`, `arm64`, ...):
+    /// following `#define` aliases and arch wrappers; a definition under `arch/<arch>/` wins
+    /// over a generic one; another arch's definitions never apply. `None` if nothing is
+    /// found, and always for [`NOT_IMPLEMENTED`].
+    pub fn resolve(&self, arch: &str, symbol: &str) -> Option<&Definition> {
+        self.explain(arch, symbol).map(|r| r.definition)
+    }
+
+    /// Like [`resolve`](Self::resolve), with the aliases and wrappers followed on the way.
+    pub fn explain(&self, arch: &str, symbol: &str) -> Option<Resolution<'_>> {
+        let mut via = Vec::new();
+        let def = self.resolve_table(arch, symbol, &mut via, 0)?;
+        Some(Resolution {
+            definition: def,
+            via,
+        })
+    }
+
+    /// The best of `candidates` for `arch` (own arch first, then generic; among several, the
+    /// one whose `#if` conditions hold on `arch`), or `None`.
+    fn pick<'a, T>(
+        &self,
+        arch: &str,
+        candidates: Option<&'a Vec<T>>,
+        file: impl Fn(&T) -> &str,
+        conditions: impl Fn(&T) -> &[String],
+    ) -> Option<&'a T> {
+        let candidates = candidates?;
+        let config = self.configs.get(arch);
+        let mut best: Option<(u8, u8, &T)> = None;
+        for c in candidates {
+            let Some(rank) = scope_rank(file(c), arch) else {
+                continue;
+            };
+            let truth = config::holds(config, conditions(c));
+            let score = match truth {
+                Some(true) => 0,
+                None => 1,
+                Some(false) => continue,
+            };
+            if best.is_none_or(|(r, s, _)| (rank, score) < (r, s)) {
+                best = Some((rank, score, c));
+            }
+        }
+        best.map(|(_, _, c)| c)
+    }
+
+    fn pick_def(&self, arch: &str, symbol: &str) -> Option<&Definition> {
+        self.pick(arch, self.defs.get(symbol), |d| &d.file, |d| &d.conditions)
+    }
+
+    fn pick_alias(&self, arch: &str, symbol: &str) -> Option<&Alias> {
+        self.pick(
+            arch,
+            self.aliases.get(symbol),
+            |a| &a.file,
+            |a| &a.conditions,
+        )
+    }
+
+    fn pick_asm(&self, arch: &str, symbol: &str) -> Option<&AsmEntry> {
+        self.pick(arch, self.asm.get(symbol), |e| &e.file, |_| &[])
+    }
+
+    /// Resolves a symbol as a syscall table names it: aliases apply (they are `#define`d in
+    /// the table's source or the headers it includes).
+    fn resolve_table(
+        &self,
+        arch: &str,
+        symbol: &str,
+        via: &mut Vec<Step>,
+        depth: usize,
+    ) -> Option<&Definition> {
+        if symbol == NOT_IMPLEMENTED || depth > 8 {
+            return None;
+        }
+        // The arch's own alias, definition or wrapper, then the generic ones.
+        let alias = self.pick_alias(arch, symbol);
+        let def = self.pick_def(arch, symbol);
+        let wrapper = self.pick_asm(arch, symbol);
+        let own = |file: &str| arch_of(file) == Some(arch);
+        if let Some(d) = def.filter(|d| own(&d.file)) {
+            return Some(d);
+        }
+        if let Some(a) = alias.filter(|a| own(&a.file)) {
+            return self.follow_alias(arch, a, via, depth);
+        }
+        if let Some(e) = wrapper.filter(|e| own(&e.file)) {
+            return self.follow_wrapper(arch, e, via, depth);
+        }
+        if let Some(d) = def {
+            return Some(d);
+        }
+        if let Some(a) = alias {
+            return self.follow_alias(arch, a, via, depth);
+        }
+        None
+    }
+
+    fn follow_alias(
+        &self,
+        arch: &str,
+        a: &Alias,
+        via: &mut Vec<Step>,
+        depth: usize,
+    ) -> Option<&Definition> {
+        via.push(Step::Alias {
+            name: a.name.clone(),
+            target: a.target.clone(),
+            file: a.file.clone(),
+            line: a.line,
+        });
+        self.resolve_table(arch, &a.target, via, depth + 1)
+    }
+
+    /// The C function an assembler entry passes its arguments on to: among the identifiers
+    /// it refers to, one of the same syscall (`sys_clone_wrapper` -> `sys_clone`) first, then
+    /// the first that is a syscall definition. Aliases do not apply inside assembler code
+    /// that is not the table itself.
+    fn follow_wrapper(
+        &self,
+        arch: &str,
+        e: &AsmEntry,
+        via: &mut Vec<Step>,
+        depth: usize,
+    ) -> Option<&Definition> {
+        if depth > 8 {
+            return None;
+        }
+        let base = base_name(&e.symbol);
+        let same = e.calls.iter().filter(|c| base_name(c) == base);
+        let others = e.calls.iter().filter(|c| base_name(c) != base);
+        for (pass, target) in same.map(|c| (0, c)).chain(others.map(|c| (1, c))) {
+            if target == NOT_IMPLEMENTED {
+                return None;
+            }
+            let mut inner_via = Vec::new();
+            let found = match self.pick_def(arch, target) {
+                Some(d) => Some(d),
+                None => self
+                    .pick_asm(arch, target)
+                    .filter(|inner| inner.symbol != e.symbol)
+                    .and_then(|inner| self.follow_wrapper(arch, inner, &mut inner_via, depth + 1)),
+            };
+            let Some(d) = found else { continue };
+            if pass == 1 && d.kind == DefKind::Function && !d.symbol.contains("sys") {
+                continue;
+            }
+            via.push(Step::Wrapper {
+                name: e.symbol.clone(),
+                target: target.clone(),
+                file: e.file.clone(),
+                line: e.line,
+            });
+            via.extend(inner_via);
+            return Some(d);
+        }
+        None
+    }
+
+    /// Why `symbol` is not resolvable on `arch` (for the committed "unresolved" list), if
+    /// known; `None` when it resolves.
+    pub fn why_unresolved(&self, arch: &str, symbol: &str) -> Option<String> {
+        if symbol == NOT_IMPLEMENTED {
+            return Some("sys_ni_syscall: not implemented (the kernel returns ENOSYS)".into());
+        }
+        if self.resolve(arch, symbol).is_some() {
+            return None;
+        }
+        if let Some(e) = self.pick_asm(arch, symbol) {
+            return Some(if e.calls.is_empty() {
+                format!(
+                    "written in assembler ({}:{}) and calls no C function: no declared parameters",
+                    e.file, e.line
+                )
+            } else {
+                format!(
+                    "written in assembler ({}:{}); none of the functions it refers to ({}) has a definition on {arch}",
+                    e.file,
+                    e.line,
+                    e.calls.join(", ")
+                )
+            });
+        }
+        if let Some(a) = self.pick_alias(arch, symbol) {
+            return Some(format!(
+                "#define {} {} ({}:{}), and {} does not resolve",
+                a.name, a.target, a.file, a.line, a.target
+            ));
+        }
+        let all = self.definitions_of(symbol);
+        if !all.is_empty() {
+            let here: Vec<&Definition> = all
+                .iter()
+                .filter(|d| scope_rank(&d.file, arch).is_some())
+                .collect();
+            if here.is_empty() {
+                let places: Vec<String> = all
+                    .iter()
+                    .map(|d| format!("{}:{}", d.file, d.line))
+                    .collect();
+                return Some(format!(
+                    "defined only for other arches ({})",
+                    places.join(", ")
+                ));
+            }
+            let places: Vec<String> = here
+                .iter()
+                .map(|d| format!("{}:{} under {}", d.file, d.line, d.conditions.join(" && ")))
+                .collect();
+            return Some(format!(
+                "every definition is under #if conditions that do not hold on {arch}: {}",
+                places.join("; ")
+            ));
+        }
+        if let Some(m) = self.markers.get(symbol).and_then(|m| m.first()) {
+            return Some(format!(
+                "only declared optional ({}({}) at {}:{}); no definition found",
+                m.what, m.symbol, m.file, m.line
+            ));
+        }
+        Some(format!(
+            "no definition of {symbol} found in the scanned sources"
+        ))
+    }
+}
+
+/// Adds the `*.c`, `*.h` and `*.S` files under `dir` to `out`.
+fn collect_sources(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).map_err(|e| Error::io("list folder", dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io("list folder", dir, e))?;
+        let path = entry.path();
+        let kind = entry
+            .file_type()
+            .map_err(|e| Error::io("read file type", &path, e))?;
+        if kind.is_dir() {
+            collect_sources(&path, out)?;
+        } else if kind.is_file()
+            && path
+                .extension()
+                .is_some_and(|e| e == "c" || e == "h" || e == "S")
+        {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Whether `text` of a file (relative path `rel`) can hold anything the scan records: a
+/// cheap substring test before the real parse.
+fn worth_parsing(rel: &str, text: &str) -> bool {
+    if text.contains("SYSCALL") || text.contains("asmlinkage") {
+        return true;
+    }
+    // Arch code names its entry points freely (`alpha_clone`, `sparc_exit`, wrappers).
+    rel.starts_with("arch/") && (text.contains("sys") || text.contains("_wrapper"))
+}
+
+/// Reads and parses `files` on a few threads; the result is in the order of `files`.
+fn read_and_parse(src: &Path, files: &[PathBuf]) -> Result<Vec<FileItems>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(2, std::num::NonZero::get)
+        .clamp(1, 4);
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || -> Result<Vec<FileItems>> {
+                    let mut out = Vec::with_capacity(part.len());
+                    for path in part {
+                        out.push(parse_file(src, path)?);
+                    }
+                    Ok(out)
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(files.len());
+        for h in handles {
+            let part = h
+                .join()
+                .map_err(|_| Error::new("a scanning thread panicked"))??;
+            all.extend(part);
+        }
+        Ok(all)
+    })
+}
+
+fn parse_file(src: &Path, path: &Path) -> Result<FileItems> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read source file", path, e))?;
+    let text = String::from_utf8_lossy(&bytes);
+    let rel = path
+        .strip_prefix(src)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/");
+    if !worth_parsing(&rel, &text) {
+        return Ok(FileItems::default());
+    }
+    let mut items = if rel.ends_with(".S") {
+        asm::parse(&text, &rel)
+    } else {
+        c::parse(&text, &rel)
+    };
+    // Plain functions count only where entry points live: arch code, or an `asmlinkage`
+    // or `sys_` name elsewhere.
+    items.defs.retain(|d| {
+        d.kind != DefKind::Function || rel.starts_with("arch/") || d.symbol.contains("sys_")
+    });
+    Ok(items)
+}
+
+#[cfg(test)]
+mod tests;
