@@ -144,6 +144,10 @@ pub struct EntryPoint {
     pub compat: Option<String>,
     /// `file:line` of the row, or why there is none.
     pub origin: String,
+    /// An arch-private call outside the syscall table (arm's `__ARM_NR_*`): implemented,
+    /// but by a dispatcher rather than a table entry.
+    #[serde(default)]
+    pub private: bool,
 }
 
 impl EntryPoint {
@@ -272,6 +276,7 @@ fn entry_point(
         entry: entry.filter(|e| e != NOT_IMPLEMENTED),
         compat,
         origin: format!("{table}:{}", row.line),
+        private: false,
     }
 }
 
@@ -318,7 +323,11 @@ pub fn reconcile(
                 number: s.number,
                 entry: None,
                 compat: None,
-                origin: "arch-private call outside the syscall table".to_string(),
+                origin: format!(
+                    "arch-private call outside the syscall table ({} handles it, not a table entry)",
+                    private_dispatcher(spec)
+                ),
+                private: true,
             },
             None => {
                 problems.push(format!(
@@ -354,6 +363,14 @@ pub fn reconcile(
     ))
     .abi(spec.name)
     .hint("the source and the committed tables must be the same Linux version: run `cargo xtask gen` (or pin the matching source)"))
+}
+
+/// Where an arch dispatches its private calls, for the unresolved list's reasons.
+fn private_dispatcher(spec: &AbiSpec) -> &'static str {
+    match spec.kernel_arch {
+        "arm" => "arm_syscall() in arch/arm/kernel/traps.c",
+        _ => "the arch's own dispatcher",
+    }
 }
 
 #[cfg(test)]
@@ -525,6 +542,7 @@ mod tests {
                 entry: Some("sys_getcwd".into()),
                 compat: None,
                 origin: "t:1".into(),
+                private: false,
             },
             EntryPoint {
                 name: "sync_file_range".into(),
@@ -532,6 +550,7 @@ mod tests {
                 entry: Some("sys_sync_file_range".into()),
                 compat: None,
                 origin: "t:2".into(),
+                private: false,
             },
         ];
         // csky's asm/unistd.h renames 84 to sync_file_range2.
@@ -573,6 +592,7 @@ mod tests {
             entry: Some("sys_sync_file_range2".into()),
             compat: None,
             origin: "t:1".into(),
+            private: false,
         }];
         let out = reconcile(
             arm,
@@ -606,7 +626,7 @@ mod tests {
     }
 }
 
-/// Checks against a real kernel tree, when `SYSCALLS_SYS_KERNEL_SRC` names one (e.g. the
+/// Checks against a real kernel tree, when `SYSCALLS_SYS_LINUX_SRC` names one (e.g. the
 /// extracted 7.3 source): every ABI's table reads, and agrees with the committed tables
 /// where their Linux version is the tree's.
 #[cfg(test)]
@@ -616,8 +636,8 @@ mod real_tree {
 
     #[test]
     fn every_abi_reads_from_the_tree() {
-        let Some(tree) = std::env::var_os("SYSCALLS_SYS_KERNEL_SRC") else {
-            eprintln!("SYSCALLS_SYS_KERNEL_SRC is not set: skipped");
+        let Some(tree) = std::env::var_os("SYSCALLS_SYS_LINUX_SRC") else {
+            eprintln!("SYSCALLS_SYS_LINUX_SRC is not set: skipped");
             return;
         };
         let tree = std::path::PathBuf::from(tree);

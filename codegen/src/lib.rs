@@ -28,6 +28,8 @@ pub mod lock;
 pub mod registers;
 pub mod render;
 pub mod sigdefs;
+pub mod sigdata;
+pub mod signatures;
 pub mod sources;
 pub mod tables;
 pub mod update;
