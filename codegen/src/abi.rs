@@ -412,7 +412,10 @@ pub const ABIS: &[AbiSpec] = &[
         zig_dir: Some("powerpc"),
         unistd_header: "unistd_64.h",
         clang_args: &["-D__powerpc64__"],
-        syscall_table: arch_table("arch/powerpc/kernel/syscalls/syscall.tbl", &["common", "nospu", "64"]),
+        syscall_table: arch_table(
+            "arch/powerpc/kernel/syscalls/syscall.tbl",
+            &["common", "nospu", "64"],
+        ),
         arg_registers: REGS_64,
         rust_cfg: Some(r#"target_arch = "powerpc64""#),
         ..ROW
@@ -528,7 +531,10 @@ pub const ABIS: &[AbiSpec] = &[
         kernel_arch: "sparc",
         zig_dir: Some("sparc"),
         clang_args: &["-U__arch64__"],
-        syscall_table: arch_table_with_compat("arch/sparc/kernel/syscalls/syscall.tbl", &["common", "32"]),
+        syscall_table: arch_table_with_compat(
+            "arch/sparc/kernel/syscalls/syscall.tbl",
+            &["common", "32"],
+        ),
         // Pairs in the next registers, high half first: arch/sparc/kernel/sys_sparc32.c
         // (`compat_sys_pread64(fd, ubuf, count, poshi, poslo)`).
         arg_registers: REGS_32_CONSECUTIVE_HIGH_FIRST,
@@ -548,7 +554,10 @@ pub const ABIS: &[AbiSpec] = &[
         name: "parisc",
         kernel_arch: "parisc",
         clang_args: &["-U__LP64__"],
-        syscall_table: arch_table_with_compat("arch/parisc/kernel/syscalls/syscall.tbl", &["common", "32"]),
+        syscall_table: arch_table_with_compat(
+            "arch/parisc/kernel/syscalls/syscall.tbl",
+            &["common", "32"],
+        ),
         // The PA-RISC convention puts a 64-bit argument in an aligned pair (arg1:arg0 or
         // arg3:arg2), high half first; the kernel's own wrappers split such arguments
         // explicitly (arch/parisc/kernel/sys_parisc.c: `parisc_fallocate(fd, mode, offhi,

@@ -46,7 +46,9 @@ pub fn parse_table(text: &str) -> Result<Vec<TableRow>> {
         }
         let bad = |what: &str| Error::new(format!("line {line_no}: {what}: `{}`", line.trim()));
         if fields.len() < 3 || fields.len() > 6 {
-            return Err(bad("expected `<nr> <abi> <name> [<entry> [<compat entry>]]`"));
+            return Err(bad(
+                "expected `<nr> <abi> <name> [<entry> [<compat entry>]]`",
+            ));
         }
         let nr = parse_number(fields[0]).ok_or_else(|| bad("not a syscall number"))?;
         if let Some(extra) = fields.get(5) {
@@ -54,12 +56,7 @@ pub fn parse_table(text: &str) -> Result<Vec<TableRow>> {
                 return Err(bad("the sixth column can only be `noreturn`"));
             }
         }
-        let column = |i: usize| {
-            fields
-                .get(i)
-                .filter(|s| **s != "-")
-                .map(|s| s.to_string())
-        };
+        let column = |i: usize| fields.get(i).filter(|s| **s != "-").map(|s| s.to_string());
         rows.push(TableRow {
             nr,
             tag: fields[1].to_string(),
@@ -101,10 +98,7 @@ pub fn parse_makefile_syscalls(text: &str) -> Result<GenericConfig> {
         }
         let (lhs, op, rhs) = ["+=", ":=", "="]
             .iter()
-            .find_map(|op| {
-                line.split_once(op)
-                    .map(|(l, r)| (l.trim(), *op, r.trim()))
-            })
+            .find_map(|op| line.split_once(op).map(|(l, r)| (l.trim(), *op, r.trim())))
             .ok_or_else(|| Error::new(format!("line {}: not an assignment: `{line}`", i + 1)))?;
         let words = || rhs.split_whitespace().map(str::to_string);
         match lhs {
@@ -178,13 +172,14 @@ fn rows_of(tree: &Path, path: &str, tags: &[String]) -> Result<Vec<TableRow>> {
 /// The table file and tags of an ABI in `tree`.
 fn table_and_tags(spec: &AbiSpec, tree: &Path) -> Result<(String, Vec<String>)> {
     match spec.syscall_table.file {
-        TableFile::Arch { path, tags } => {
-            Ok((path.to_string(), tags.iter().map(|t| t.to_string()).collect()))
-        }
+        TableFile::Arch { path, tags } => Ok((
+            path.to_string(),
+            tags.iter().map(|t| t.to_string()).collect(),
+        )),
         TableFile::Generic { bits } => {
             let rel = format!("arch/{}/kernel/Makefile.syscalls", spec.kernel_arch);
-            let config = parse_makefile_syscalls(&read(tree, &rel)?)
-                .map_err(|e| e.file(tree.join(&rel)))?;
+            let config =
+                parse_makefile_syscalls(&read(tree, &rel)?).map_err(|e| e.file(tree.join(&rel)))?;
             let extra = if bits == 64 {
                 config.tags_64
             } else {
@@ -208,8 +203,9 @@ pub fn read_entries(spec: &AbiSpec, tree: &Path) -> Result<Vec<EntryPoint>> {
     let (table, tags) = table_and_tags(spec, tree)?;
     let rows = rows_of(tree, &table, &tags)?;
     if rows.is_empty() {
-        return Err(Error::new(format!("no row is tagged {}", tags.join(", ")))
-            .file(tree.join(&table)));
+        return Err(
+            Error::new(format!("no row is tagged {}", tags.join(", "))).file(tree.join(&table))
+        );
     }
     let compat_rows: BTreeMap<u64, TableRow> = match spec.syscall_table.compat {
         CompatEntries::Table { path, tags } => {
@@ -580,7 +576,9 @@ mod tests {
             &committed("csky", &[("getcwd", 17), ("fsync", 84)]),
         )
         .unwrap_err();
-        assert!(e.to_string().contains("84 is `fsync` in the committed table but `sync_file_range`"));
+        assert!(e
+            .to_string()
+            .contains("84 is `fsync` in the committed table but `sync_file_range`"));
     }
 
     #[test]

@@ -3,11 +3,19 @@
 
 use crate::abi::AbiSpec;
 use crate::committed::CommittedTable;
+use crate::sigdata::StoredAbi;
 use std::collections::BTreeMap;
 
-/// `{"<abi>": {"linux": "<version>", "syscalls": {"<name>": <number>, …}}, …}` in ABI-table
-/// order, syscalls in number order.
-pub fn to_json(specs: &[AbiSpec], tables: &BTreeMap<String, CommittedTable>) -> String {
+/// `{"<abi>": {"linux": "<version>", "syscalls": {"<name>": <number>, …}, "signatures":
+/// {…}}, …}` in ABI-table order, syscalls in number order. `signatures` (when the generated
+/// `sigdata/` exists) maps each syscall name, in number order, to `{"entry": "<symbol>",
+/// "args": [{"name": …, "type": …}, …], "registers": N}`; `{"implemented": false}` for
+/// reserved numbers; `{"entry": "<symbol>"}` alone where the definition is unresolved.
+pub fn to_json(
+    specs: &[AbiSpec],
+    tables: &BTreeMap<String, CommittedTable>,
+    signatures: Option<&[(String, StoredAbi)]>,
+) -> String {
     let mut root = serde_json::Map::new();
     for spec in specs {
         let Some(t) = tables.get(spec.name) else {
@@ -20,12 +28,47 @@ pub fn to_json(specs: &[AbiSpec], tables: &BTreeMap<String, CommittedTable>) -> 
         let mut abi = serde_json::Map::new();
         abi.insert("linux".into(), t.linux.clone().into());
         abi.insert("syscalls".into(), syscalls.into());
+        if let Some((_, stored)) =
+            signatures.and_then(|all| all.iter().find(|(n, _)| n == spec.name))
+        {
+            abi.insert("signatures".into(), signatures_json(t, stored).into());
+        }
         root.insert(spec.name.to_string(), abi.into());
     }
     let mut text = serde_json::to_string_pretty(&serde_json::Value::Object(root))
         .expect("maps always serialize");
     text.push('\n');
     text
+}
+
+fn signatures_json(
+    table: &CommittedTable,
+    stored: &StoredAbi,
+) -> serde_json::Map<String, serde_json::Value> {
+    let mut out = serde_json::Map::new();
+    for s in &table.syscalls {
+        let Some(sig) = stored.get(&s.name) else {
+            continue;
+        };
+        let mut o = serde_json::Map::new();
+        if !sig.implemented {
+            o.insert("implemented".into(), false.into());
+        } else {
+            if let Some(entry) = &sig.entry {
+                o.insert("entry".into(), entry.clone().into());
+            }
+            if let Some(args) = &sig.args {
+                let args: Vec<serde_json::Value> = args
+                    .iter()
+                    .map(|(name, ty, _, _)| serde_json::json!({"name": name, "type": ty}))
+                    .collect();
+                o.insert("args".into(), args.into());
+                o.insert("registers".into(), sig.registers.into());
+            }
+        }
+        out.insert(s.name.clone(), o.into());
+    }
+    out
 }
 
 /// The outcome of comparing an older generation with a newer one.
@@ -112,12 +155,72 @@ mod tests {
             ),
         );
         tables.insert("x86_64".to_string(), table("x86_64", "7.2", &[("read", 0)]));
-        let json = to_json(ABIS, &tables);
+        let json = to_json(ABIS, &tables, None);
         let v: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(v["x32"]["syscalls"]["write"], 1073741825u64);
         assert_eq!(v["x86_64"]["linux"], "7.2");
         // ABI-table order, not alphabetical.
         assert!(json.find("\"x86_64\"").unwrap() < json.find("\"x32\"").unwrap());
+    }
+
+    #[test]
+    fn signatures_in_json() {
+        use crate::sigdata::StoredSyscall;
+        let mut tables = BTreeMap::new();
+        tables.insert(
+            "arm".to_string(),
+            table(
+                "arm",
+                "7.3",
+                &[("pread64", 180), ("uselib", 86), ("sigreturn", 119)],
+            ),
+        );
+        let mut stored = StoredAbi::new();
+        stored.insert(
+            "pread64".into(),
+            StoredSyscall {
+                name: "pread64".into(),
+                entry: Some("sys_pread64".into()),
+                implemented: true,
+                args: Some(vec![
+                    ("fd".into(), "unsigned int".into(), 0, 1),
+                    ("pos".into(), "loff_t".into(), 2, 2),
+                ]),
+                registers: 4,
+            },
+        );
+        stored.insert(
+            "uselib".into(),
+            StoredSyscall {
+                name: "uselib".into(),
+                entry: None,
+                implemented: false,
+                args: None,
+                registers: 0,
+            },
+        );
+        stored.insert(
+            "sigreturn".into(),
+            StoredSyscall {
+                name: "sigreturn".into(),
+                entry: Some("sys_sigreturn_wrapper".into()),
+                implemented: true,
+                args: None,
+                registers: 0,
+            },
+        );
+        let all = vec![("arm".to_string(), stored)];
+        let v: serde_json::Value =
+            serde_json::from_str(&to_json(ABIS, &tables, Some(&all))).unwrap();
+        let sigs = &v["arm"]["signatures"];
+        assert_eq!(sigs["pread64"]["entry"], "sys_pread64");
+        assert_eq!(sigs["pread64"]["registers"], 4);
+        assert_eq!(sigs["pread64"]["args"][1]["type"], "loff_t");
+        assert_eq!(sigs["uselib"], serde_json::json!({"implemented": false}));
+        assert_eq!(
+            sigs["sigreturn"],
+            serde_json::json!({"entry": "sys_sigreturn_wrapper"})
+        );
     }
 
     #[test]

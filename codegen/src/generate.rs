@@ -36,6 +36,8 @@ pub struct Options<'a> {
     pub require_all: bool,
     /// Progress lines.
     pub progress: Progress,
+    /// Also generate the syscall signatures (`sigdata/`) from these kernel sources.
+    pub signatures: Option<crate::signatures::SignatureInputs>,
 }
 
 /// What a run did.
@@ -49,6 +51,8 @@ pub struct Outcome {
     pub changes: Vec<String>,
     /// Per-phase wall time.
     pub timings: Vec<(&'static str, Duration)>,
+    /// One line per ABI: signature coverage (when signatures were generated).
+    pub signatures: Vec<String>,
 }
 
 impl Outcome {
@@ -155,8 +159,25 @@ pub fn generate(inputs: &Inputs<'_>, libclang: &Libclang, opts: &Options<'_>) ->
 
     let t = Instant::now();
     let uapi = constants.as_deref().map(|c| (c, &tables[0]));
-    let files = render_all(opts.specs, &tables, uapi);
+    let mut files = render_all(opts.specs, &tables, uapi);
     outcome.timings.push(("render", t.elapsed()));
+
+    if let Some(inputs) = &opts.signatures {
+        let t = Instant::now();
+        opts.progress.step("signatures:");
+        let generated = crate::signatures::generate(opts.specs, &tables, inputs, opts.progress)?;
+        let stored: Vec<(String, crate::sigdata::StoredAbi)> = generated
+            .abis
+            .iter()
+            .map(|a| (a.abi.clone(), crate::sigdata::to_stored(a)))
+            .collect();
+        files.insert(
+            PathBuf::from(crate::sigdata::SIGDATA_PATH),
+            crate::sigdata::render(opts.specs, &stored, &generated.origin),
+        );
+        outcome.signatures = generated.summary;
+        outcome.timings.push(("signatures", t.elapsed()));
+    }
 
     let t = Instant::now();
     let committed = match read_dir(&opts.out_dir) {
@@ -236,7 +257,10 @@ fn changed_files(files: &Files, out_dir: &Path) -> Result<Vec<PathBuf>> {
 /// Generated files (by marker) under `<out_dir>/abi/` and `uapi.rs`, relative to `out_dir`.
 fn generated_on_disk(out_dir: &Path) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    let mut candidates = vec![PathBuf::from("uapi.rs")];
+    let mut candidates = vec![
+        PathBuf::from("uapi.rs"),
+        PathBuf::from(crate::sigdata::SIGDATA_PATH),
+    ];
     if let Ok(entries) = std::fs::read_dir(out_dir.join("abi")) {
         for entry in entries.flatten() {
             candidates.push(Path::new("abi").join(entry.file_name()));

@@ -48,7 +48,10 @@ pub struct Slot {
 
 /// The registers of every parameter (types in order) and the total number of argument
 /// registers the call uses, pads included.
-pub fn layout<'a>(regs: &ArgRegisters, types: impl IntoIterator<Item = &'a str>) -> (Vec<Slot>, u8) {
+pub fn layout<'a>(
+    regs: &ArgRegisters,
+    types: impl IntoIterator<Item = &'a str>,
+) -> (Vec<Slot>, u8) {
     let mut next: u8 = 0;
     let mut slots = Vec::new();
     for ty in types {
@@ -83,10 +86,26 @@ mod tests {
 
     #[test]
     fn sixty_four_bit_types() {
-        for ty in ["loff_t", "u64", "const u64", "__s64", "unsigned long long", "long long"] {
+        for ty in [
+            "loff_t",
+            "u64",
+            "const u64",
+            "__s64",
+            "unsigned long long",
+            "long long",
+        ] {
             assert!(is_64_bit(ty), "{ty}");
         }
-        for ty in ["u64 *", "loff_t *", "unsigned long", "long", "size_t", "u32", "int", "u64 [2]"] {
+        for ty in [
+            "u64 *",
+            "loff_t *",
+            "unsigned long",
+            "long",
+            "size_t",
+            "u32",
+            "int",
+            "u64 [2]",
+        ] {
             assert!(!is_64_bit(ty), "{ty}");
         }
     }
@@ -142,7 +161,10 @@ mod tests {
         // mips o32: `sys32_sync_file_range(fd, int, a2, a3, a4, a5, flags)`, linux32.c.
         assert_eq!(registers("mips_o32", &sync_file_range), 7);
         // powerpc's and arm's sync_file_range2(fd, flags, offset, nbytes).
-        assert_eq!(registers("powerpc", &["int", "unsigned int", "loff_t", "loff_t"]), 6);
+        assert_eq!(
+            registers("powerpc", &["int", "unsigned int", "loff_t", "loff_t"]),
+            6
+        );
 
         let fallocate = ["int", "int", "loff_t", "loff_t"];
         // x86: `ia32_fallocate(fd, mode, offset_lo, offset_hi, len_lo, len_hi)`.
@@ -179,6 +201,10 @@ mod tests {
         let sh = &find("sh").unwrap().arg_registers;
         let (slots, _) = layout(sh, ["int", "loff_t", "loff_t"]);
         assert_eq!(slots[1], Slot { first: 1, count: 2 });
-        assert_eq!(slots[2], Slot { first: 4, count: 2 }, "never across r7 and the stack");
+        assert_eq!(
+            slots[2],
+            Slot { first: 4, count: 2 },
+            "never across r7 and the stack"
+        );
     }
 }

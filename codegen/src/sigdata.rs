@@ -130,12 +130,19 @@ pub fn render(specs: &[AbiSpec], abis: &[(String, StoredAbi)], origin: &str) -> 
         let mut starts = Vec::new();
         let mut records = Vec::new();
         for (name, s) in stored {
-            starts.extend(u16::try_from(names.len()).expect("short names").to_le_bytes());
+            starts.extend(
+                u16::try_from(names.len())
+                    .expect("short names")
+                    .to_le_bytes(),
+            );
             names.push_str(name);
             names.push(' ');
             let entry = s.entry.as_deref().map_or(NO_ENTRY, |e| pools.string(e));
             let (first, count) = match &s.args {
-                Some(args) => (pools.list(args), u8::try_from(args.len()).expect("few args")),
+                Some(args) => (
+                    pools.list(args),
+                    u8::try_from(args.len()).expect("few args"),
+                ),
                 None => (0, 0),
             };
             let flags = (if s.implemented { IMPLEMENTED } else { 0 })
@@ -209,20 +216,35 @@ pub fn read(text: &str) -> Result<Vec<(String, StoredAbi)>> {
         }) => Some(s.value()),
         _ => None,
     };
-    let strings = consts.get("STRINGS").and_then(lit_str).ok_or_else(|| shape("STRINGS"))?;
+    let strings = consts
+        .get("STRINGS")
+        .and_then(lit_str)
+        .ok_or_else(|| shape("STRINGS"))?;
     let ends = consts
         .get("STRING_ENDS")
         .and_then(lit_bytes)
         .ok_or_else(|| shape("STRING_ENDS"))?;
-    let args = consts.get("ARGS").and_then(lit_bytes).ok_or_else(|| shape("ARGS"))?;
+    let args = consts
+        .get("ARGS")
+        .and_then(lit_bytes)
+        .ok_or_else(|| shape("ARGS"))?;
     let mut pool = Vec::new();
     let mut start = 0;
     for end in ends.chunks_exact(4) {
         let end = u32::from_le_bytes(end.try_into().expect("4 bytes")) as usize;
-        pool.push(strings.get(start..end).ok_or_else(|| shape("STRING_ENDS"))?.to_string());
+        pool.push(
+            strings
+                .get(start..end)
+                .ok_or_else(|| shape("STRING_ENDS"))?
+                .to_string(),
+        );
         start = end;
     }
-    let string = |id: u16| pool.get(usize::from(id)).cloned().ok_or_else(|| shape("STRING_ENDS"));
+    let string = |id: u16| {
+        pool.get(usize::from(id))
+            .cloned()
+            .ok_or_else(|| shape("STRING_ENDS"))
+    };
     let Some(syn::Expr::Reference(r)) = consts.get("TABLES") else {
         return Err(shape("TABLES"));
     };
@@ -234,7 +256,8 @@ pub fn read(text: &str) -> Result<Vec<(String, StoredAbi)>> {
         let syn::Expr::Tuple(t) = elem else {
             return Err(shape("TABLES"));
         };
-        let (Some(abi), Some(syn::Expr::Struct(s))) = (t.elems.first().and_then(lit_str), t.elems.get(1))
+        let (Some(abi), Some(syn::Expr::Struct(s))) =
+            (t.elems.first().and_then(lit_str), t.elems.get(1))
         else {
             return Err(shape("TABLES"));
         };
@@ -244,7 +267,10 @@ pub fn read(text: &str) -> Result<Vec<(String, StoredAbi)>> {
                 .find(|f| matches!(&f.member, syn::Member::Named(i) if i == name))
                 .map(|f| f.expr.clone())
         };
-        let names = field("names").as_ref().and_then(lit_str).ok_or_else(|| shape("names"))?;
+        let names = field("names")
+            .as_ref()
+            .and_then(lit_str)
+            .ok_or_else(|| shape("names"))?;
         let records = field("records")
             .as_ref()
             .and_then(lit_bytes)
@@ -344,7 +370,11 @@ mod tests {
         let abis = vec![("x86".to_string(), sample()), ("arm".to_string(), sample())];
         let text = render(ABIS, &abis, "the Linux 7.3 source");
         assert!(text.starts_with(MARKER));
-        assert_eq!(text.matches("sys_pread64").count(), 1, "strings stored once");
+        assert_eq!(
+            text.matches("sys_pread64").count(),
+            1,
+            "strings stored once"
+        );
         let back = read(&text).unwrap();
         assert_eq!(back, abis);
     }

@@ -5,13 +5,18 @@
 //! scan.
 
 use crate::abi::AbiSpec;
-use crate::entries::EntryPoint;
+use crate::committed::CommittedTable;
+use crate::entries::{read_entries, reconcile, EntryPoint};
 use crate::error::{Error, Result};
+use crate::fsutil::Progress;
+use crate::lock::{Layout, Lock};
 use crate::registers::layout;
 use crate::sigdefs::Definitions;
+use crate::sources::Cache;
+use crate::tables::AbiTables;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The committed list of implemented syscalls without a signature, relative to the workspace.
 pub const UNRESOLVED_PATH: &str = "codegen/signatures-unresolved.txt";
@@ -240,10 +245,7 @@ pub fn stale_unresolved(committed: &[UnresolvedLine], found: &[UnresolvedLine]) 
     let mut problems = Vec::new();
     for (k, l) in &now {
         if !listed.contains_key(k) {
-            problems.push(format!(
-                "new gap: {} {} {} ({})",
-                k.0, k.1, k.2, l.reason
-            ));
+            problems.push(format!("new gap: {} {} {} ({})", k.0, k.1, k.2, l.reason));
         }
     }
     for k in listed.keys() {
@@ -275,9 +277,211 @@ pub fn cached_scan(tree: &Path, stamp: &str, cache_dir: &Path) -> Result<Definit
     let defs = Definitions::scan(tree)?;
     std::fs::create_dir_all(cache_dir)
         .map_err(|e| Error::io("create the cache folder", cache_dir, e))?;
-    let json = serde_json::to_vec(&defs).map_err(|e| Error::new(format!("serialise the scan: {e}")))?;
+    let json =
+        serde_json::to_vec(&defs).map_err(|e| Error::new(format!("serialise the scan: {e}")))?;
     crate::fsutil::write_atomic(&path, &json)?;
     Ok(defs)
+}
+
+/// A full kernel source tree to read signatures from.
+#[derive(Debug, Clone)]
+pub struct KernelTree {
+    /// Its root.
+    pub path: PathBuf,
+    /// `major.minor`.
+    pub linux: String,
+    /// What identifies its content (the artifact's sha256): the scan cache's key.
+    pub stamp: String,
+    /// For the `@generated` line: `linux-source-7.3 7.3.4-1 from Debian`.
+    pub origin: String,
+}
+
+/// What the signature step needs besides the evaluated tables.
+#[derive(Debug, Clone)]
+pub struct SignatureInputs {
+    /// The kernel source trees; each ABI takes the one of its table's Linux version.
+    pub trees: Vec<KernelTree>,
+    /// Where scans are cached.
+    pub cache_dir: PathBuf,
+    /// The committed unresolved list.
+    pub unresolved_path: PathBuf,
+    /// Rewrite the list instead of failing when it is stale.
+    pub accept_unresolved: bool,
+}
+
+/// `major.minor` of a version string: `6.12.117` -> `6.12`.
+fn short(version: &str) -> String {
+    version.split('.').take(2).collect::<Vec<_>>().join(".")
+}
+
+/// The extracted source trees of the lock's kernel-source packages (Debian's), once
+/// `sources::pinned` has prepared them.
+pub fn pinned_trees(lock: &Lock, cache: &Cache) -> Vec<KernelTree> {
+    lock.sources
+        .iter()
+        .filter(|s| s.layout().ok() == Some(Layout::DebianKernelSource))
+        .filter_map(|s| {
+            let path = cache.tree(&s.id).join("src");
+            path.join("Makefile").is_file().then(|| KernelTree {
+                path,
+                linux: short(&s.linux),
+                stamp: s.artifact.sha256.clone(),
+                origin: s.artifact.describe(),
+            })
+        })
+        .collect()
+}
+
+/// The signature step's inputs for the pinned sources: `Err` says why there are none (an
+/// ABI whose pinned headers have no kernel source of the same Linux version).
+pub fn pinned_inputs(
+    lock: &Lock,
+    cache: &Cache,
+    workspace: &Path,
+    accept_unresolved: bool,
+) -> std::result::Result<SignatureInputs, String> {
+    let trees = pinned_trees(lock, cache);
+    let missing: Vec<String> = lock
+        .sources
+        .iter()
+        .filter(|s| !trees.iter().any(|t| t.linux == short(&s.linux)))
+        .map(|s| format!("{} (Linux {}, {})", s.abis.join(", "), s.linux, s.id))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "no pinned kernel source of the same Linux version for {}",
+            missing.join("; ")
+        ));
+    }
+    Ok(SignatureInputs {
+        trees,
+        cache_dir: cache.root.join("signatures"),
+        unresolved_path: workspace.join(UNRESOLVED_PATH),
+        accept_unresolved,
+    })
+}
+
+/// What the signature step produced.
+#[derive(Debug)]
+pub struct Generated {
+    /// Every ABI, in table order.
+    pub abis: Vec<AbiSignatures>,
+    /// The trees' origins, for the `@generated` line.
+    pub origin: String,
+    /// One line per ABI: coverage.
+    pub summary: Vec<String>,
+}
+
+/// Reads every ABI's entry points from the tree of its Linux version, checks them against
+/// `tables` (the tables being written), joins them with the definitions (scans cached) and
+/// checks the unresolved list. Fails, naming the ABI, when a tree is missing, a table
+/// disagrees or the list is stale.
+pub fn generate(
+    specs: &[AbiSpec],
+    tables: &[AbiTables],
+    inputs: &SignatureInputs,
+    progress: Progress,
+) -> Result<Generated> {
+    let mut scans: BTreeMap<String, Definitions> = BTreeMap::new();
+    let mut abis = Vec::new();
+    let mut summary = Vec::new();
+    let mut origins: Vec<String> = Vec::new();
+    for table in tables {
+        let spec = specs
+            .iter()
+            .find(|s| s.name == table.abi)
+            .ok_or_else(|| Error::new("not in the ABI table").abi(&table.abi))?;
+        let linux = table.linux.short();
+        let tree = inputs
+            .trees
+            .iter()
+            .find(|t| t.linux == linux)
+            .ok_or_else(|| {
+                Error::new(format!(
+                    "no pinned kernel source of Linux {linux} to read its signatures from"
+                ))
+                .abi(spec.name)
+                .hint("pin a kernel source package of that version in headers/headers.lock")
+            })?;
+        if !scans.contains_key(&tree.stamp) {
+            progress.step(format!(
+                "  scanning the syscall definitions of {} (cached after the first run)",
+                tree.path.display()
+            ));
+            let defs = cached_scan(&tree.path, &tree.stamp, &inputs.cache_dir)?;
+            scans.insert(tree.stamp.clone(), defs);
+            origins.push(format!("the Linux {} source ({})", tree.linux, tree.origin));
+        }
+        let defs = &scans[&tree.stamp];
+        let committed = CommittedTable {
+            abi: table.abi.clone(),
+            linux: linux.clone(),
+            syscalls: table.syscalls.clone(),
+            errnos: Vec::new(),
+        };
+        let entries = read_entries(spec, &tree.path).map_err(|e| e.abi(spec.name))?;
+        let entries = reconcile(spec, entries, &committed)?;
+        let sigs = build(spec, &entries, defs);
+        let (signed, implemented) = sigs.coverage();
+        summary.push(format!(
+            "  {:<12} Linux {:<5} {signed:>4}/{implemented:<4} implemented syscalls with a signature ({:.1}%)",
+            spec.name,
+            linux,
+            100.0 * signed as f64 / implemented.max(1) as f64
+        ));
+        abis.push(sigs);
+    }
+    check_unresolved(&abis, inputs)?;
+    Ok(Generated {
+        abis,
+        origin: origins.join(", "),
+        summary,
+    })
+}
+
+/// Fails when the committed unresolved list differs from `abis`' gaps, or rewrites it when
+/// asked to.
+fn check_unresolved(abis: &[AbiSignatures], inputs: &SignatureInputs) -> Result<()> {
+    let path = &inputs.unresolved_path;
+    let found = unresolved_lines(abis);
+    if inputs.accept_unresolved {
+        let old = std::fs::read_to_string(path)
+            .ok()
+            .and_then(|t| parse_unresolved(&t).ok())
+            .unwrap_or_default();
+        // Keep the reviewer's reasons where the gap is the same.
+        let kept: Vec<UnresolvedLine> = found
+            .into_iter()
+            .map(|l| {
+                old.iter()
+                    .find(|o| o.abi == l.abi && o.syscall == l.syscall && o.entry == l.entry)
+                    .cloned()
+                    .unwrap_or(l)
+            })
+            .collect();
+        return crate::fsutil::write_atomic(path, render_unresolved(&kept).as_bytes());
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Error::io("read the unresolved list", path, e).hint(format!(
+            "run `{ACCEPT_UNRESOLVED_ENV}=1 cargo xtask gen` to write it, then review it"
+        ))
+    })?;
+    let committed = parse_unresolved(&text).map_err(|e| e.file(path))?;
+    let problems = stale_unresolved(&committed, &found);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let shown = problems.len().min(20);
+    Err(Error::new(format!(
+        "the unresolved list is stale ({} differences):\n    {}{}",
+        problems.len(),
+        problems[..shown].join("\n    "),
+        if problems.len() > shown { "\n    …" } else { "" }
+    ))
+    .file(path)
+    .hint(format!(
+        "resolve the new gaps in codegen/src/sigdefs, or run `{ACCEPT_UNRESOLVED_ENV}=1 cargo xtask gen` and review the list's diff"
+    )))
 }
 
 #[cfg(test)]

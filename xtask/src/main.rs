@@ -166,6 +166,21 @@ fn gen(args: &Args) -> Result<ExitCode> {
     let out_dir = args
         .path("--out")
         .unwrap_or_else(|| root.join("syscalls-sys/src"));
+    // Signatures come from the pinned kernel sources only (not from --kernel/--headers).
+    let pinned_input = args.path("--kernel").is_none() && args.path("--headers").is_none();
+    let accept_unresolved =
+        !check && std::env::var_os(codegen::signatures::ACCEPT_UNRESOLVED_ENV).is_some();
+    let signatures = if pinned_input {
+        match codegen::signatures::pinned_inputs(&lock, &cache, &root, accept_unresolved) {
+            Ok(inputs) => Some(inputs),
+            Err(why) => {
+                println!("signatures: not generated: {why}");
+                None
+            }
+        }
+    } else {
+        None
+    };
     let opts = Options {
         specs: ABIS,
         out_dir: out_dir.clone(),
@@ -173,6 +188,7 @@ fn gen(args: &Args) -> Result<ExitCode> {
         uapi: true,
         require_all: args.path("--out").is_none(),
         progress,
+        signatures,
     };
     let mut outcome = generate(&inputs, &clang, &opts)?;
     outcome.timings.insert(0, ("libclang", libclang_time));
@@ -186,6 +202,12 @@ fn gen(args: &Args) -> Result<ExitCode> {
     );
     for line in &outcome.summary {
         println!("{line}");
+    }
+    if !outcome.signatures.is_empty() {
+        println!("signatures:");
+        for line in &outcome.signatures {
+            println!("{line}");
+        }
     }
     let code = if outcome.changed.is_empty() {
         println!("{} is up to date", out_dir.display());
@@ -269,7 +291,15 @@ fn export(args: &Args) -> Result<ExitCode> {
             .file(dir.join("abi"))
             .hint("run `cargo xtask gen` first"));
     }
-    print!("{}", codegen::export::to_json(ABIS, &tables));
+    let sigdata_path = dir.join(codegen::sigdata::SIGDATA_PATH);
+    let signatures = match std::fs::read_to_string(&sigdata_path) {
+        Ok(text) => Some(codegen::sigdata::read(&text).map_err(|e| e.file(&sigdata_path))?),
+        Err(_) => None,
+    };
+    print!(
+        "{}",
+        codegen::export::to_json(ABIS, &tables, signatures.as_deref())
+    );
     Ok(ExitCode::SUCCESS)
 }
 

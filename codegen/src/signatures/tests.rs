@@ -7,7 +7,10 @@ use crate::entries::read_entries;
 use crate::testutil::fixture_dir;
 
 const TREE: &[(&str, &str)] = &[
-    ("kernel/sys_ni.c", "long sys_ni_syscall(void) { return -ENOSYS; }\n"),
+    (
+        "kernel/sys_ni.c",
+        "long sys_ni_syscall(void) { return -ENOSYS; }\n",
+    ),
     (
         "fs/read_write.c",
         "SYSCALL_DEFINE4(pread64, unsigned int, fd, char __user *, buf,\n\
@@ -33,7 +36,10 @@ const TREE: &[(&str, &str)] = &[
         "arch/x86/entry/syscalls/syscall_64.tbl",
         "17\tcommon\tpread64\t\tsys_pread64\n18\tcommon\tmystery\t\tsys_mystery\n",
     ),
-    ("arch/arm/tools/syscall.tbl", "180\tcommon\tpread64\tsys_pread64\tsys_oabi_pread64\n"),
+    (
+        "arch/arm/tools/syscall.tbl",
+        "180\tcommon\tpread64\tsys_pread64\tsys_oabi_pread64\n",
+    ),
     (
         "arch/arm64/tools/syscall_32.tbl",
         "180\tcommon\tpread64\tsys_pread64\tcompat_sys_aarch32_pread64\n",
@@ -42,7 +48,10 @@ const TREE: &[(&str, &str)] = &[
         "arch/csky/kernel/syscall_table.c",
         "#define sys_sync_file_range sys_sync_file_range2\n",
     ),
-    ("arch/csky/kernel/Makefile.syscalls", "syscall_abis_32 += csky\n"),
+    (
+        "arch/csky/kernel/Makefile.syscalls",
+        "syscall_abis_32 += csky\n",
+    ),
     (
         "scripts/syscall.tbl",
         "84\tcommon\tsync_file_range\tsys_sync_file_range\tcompat_sys_sync_file_range\n",
@@ -59,7 +68,10 @@ fn built(abi: &str) -> AbiSignatures {
 
 fn regs_of(a: &AbiSignatures, name: &str) -> (u8, Vec<(String, u8, u8)>) {
     let s = a.syscalls.iter().find(|s| s.name == name).unwrap();
-    let sig = s.signature.as_ref().unwrap_or_else(|| panic!("{name}: {:?}", s.unresolved));
+    let sig = s
+        .signature
+        .as_ref()
+        .unwrap_or_else(|| panic!("{name}: {:?}", s.unresolved));
     (
         sig.registers,
         sig.args
@@ -74,7 +86,11 @@ fn the_pair_and_its_pad() {
     let arm = built("arm");
     let (n, args) = regs_of(&arm, "pread64");
     assert_eq!(n, 6);
-    assert_eq!(args[3], ("pos".to_string(), 4, 2), "r3 is the pad, pos is r4:r5");
+    assert_eq!(
+        args[3],
+        ("pos".to_string(), 4, 2),
+        "r3 is the pad, pos is r4:r5"
+    );
     let x86_64 = built("x86_64");
     assert_eq!(regs_of(&x86_64, "pread64").0, 4);
 }
@@ -95,7 +111,11 @@ fn a_defined_alias_gives_the_other_argument_order() {
     let csky = built("csky");
     let (_, args) = regs_of(&csky, "sync_file_range");
     let names: Vec<&str> = args.iter().map(|a| a.0.as_str()).collect();
-    assert_eq!(names, ["fd", "flags", "offset", "nbytes"], "sys_sync_file_range2 on csky");
+    assert_eq!(
+        names,
+        ["fd", "flags", "offset", "nbytes"],
+        "sys_sync_file_range2 on csky"
+    );
 }
 
 #[test]
@@ -103,7 +123,10 @@ fn unresolved_entries_say_why() {
     let x86_64 = built("x86_64");
     let lines = unresolved_lines(&[x86_64]);
     assert_eq!(lines.len(), 1);
-    assert_eq!((lines[0].syscall.as_str(), lines[0].entry.as_str()), ("mystery", "sys_mystery"));
+    assert_eq!(
+        (lines[0].syscall.as_str(), lines[0].entry.as_str()),
+        ("mystery", "sys_mystery")
+    );
     assert!(!lines[0].reason.is_empty());
 }
 
