@@ -321,8 +321,7 @@ pub fn pinned_trees(lock: &Lock, cache: &Cache) -> Vec<KernelTree> {
         .iter()
         .filter(|s| s.layout().ok() == Some(Layout::DebianKernelSource))
         .filter_map(|s| {
-            let path = cache.tree(&s.id).join("src");
-            path.join("Makefile").is_file().then(|| KernelTree {
+            crate::sources::kernel_tree_of(s, cache).map(|path| KernelTree {
                 path,
                 linux: short(&s.linux),
                 stamp: s.artifact.sha256.clone(),
