@@ -14,7 +14,10 @@
 # the script also counts the instructions of each crate's own rustc invocation (cachegrind,
 # exact and repeatable), the same command line cargo ran, as a second, noise-free figure.
 #
-# Usage: scripts/compile-cost.sh [R]   (default R = 7)
+# FEATURES=a,b adds a fourth build, syscalls-sys with those features (`syscalls-sys+a,b`),
+# compared with libc and with the default build in the same run.
+#
+# Usage: [FEATURES=signatures] scripts/compile-cost.sh [R]   (default R = 7)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 R=${1:-7}
@@ -23,22 +26,28 @@ export CARGO_INCREMENTAL=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# name | dependency line
+# label | package | dependency line
 crates=(
-    "syscalls-sys|syscalls-sys = { path = \"$repo/syscalls-sys\" }"
-    "syscall-numbers|syscall-numbers = \"4\""
-    "libc|libc = \"0.2\""
+    "syscalls-sys|syscalls-sys|syscalls-sys = { path = \"$repo/syscalls-sys\" }"
+    "syscall-numbers|syscall-numbers|syscall-numbers = \"4\""
+    "libc|libc|libc = \"0.2\""
 )
+if [ -n "${FEATURES:-}" ]; then
+    list=$(echo "$FEATURES" | sed 's/[^,][^,]*/"&"/g')
+    crates+=("syscalls-sys+$FEATURES|syscalls-sys|syscalls-sys = { path = \"$repo/syscalls-sys\", features = [$list] }")
+fi
+label() { echo "${1%%|*}"; }
+package() { local rest=${1#*|}; echo "${rest%%|*}"; }
 
 for entry in "${crates[@]}"; do
-    name=${entry%%|*}
-    dep=${entry#*|}
-    dir="$tmp/$name"
+    name=$(package "$entry")
+    dep=${entry#*|*|}
+    dir="$tmp/$(label "$entry")"
     mkdir -p "$dir/src"
     : >"$dir/src/lib.rs"
     cat >"$dir/Cargo.toml" <<TOML
 [package]
-name = "compile-cost-$name"
+name = "compile-cost-$(label "$entry" | tr -c 'a-z0-9\n' -)"
 version = "0.0.0"
 edition = "2021"
 publish = false
@@ -56,13 +65,14 @@ done
 declare -A times
 for ((i = 1; i <= R; i++)); do
     for entry in "${crates[@]}"; do
-        name=${entry%%|*}
-        dir="$tmp/$name"
+        name=$(package "$entry")
+        lab=$(label "$entry")
+        dir="$tmp/$lab"
         (cd "$dir" && cargo clean --quiet)
         start=$(date +%s%N)
         (cd "$dir" && cargo build --quiet --offline -p "$name")
         end=$(date +%s%N)
-        times[$name]+="$(((end - start) / 1000000)) "
+        times[$lab]+="$(((end - start) / 1000000)) "
     done
 done
 
@@ -72,15 +82,22 @@ echo "clean debug build, wall time, $R runs each, interleaved (rustc $(rustc --v
 printf '%-16s %10s   %s\n' crate median_ms "all runs (ms)"
 declare -A med
 for entry in "${crates[@]}"; do
-    name=${entry%%|*}
-    med[$name]=$(echo "${times[$name]}" | median)
-    printf '%-16s %10s   %s\n' "$name" "${med[$name]}" "${times[$name]}"
+    lab=$(label "$entry")
+    med[$lab]=$(echo "${times[$lab]}" | median)
+    printf '%-16s %10s   %s\n' "$lab" "${med[$lab]}" "${times[$lab]}"
 done
 echo
 awk -v s="${med[syscalls-sys]}" -v n="${med[syscall-numbers]}" -v l="${med[libc]}" 'BEGIN {
     printf "syscalls-sys / syscall-numbers = %.2f   (goal: <= 1.00)\n", s / n
     printf "syscalls-sys / libc            = %.2f   (goal: <= 0.50)\n", s / l
 }'
+if [ -n "${FEATURES:-}" ]; then
+    f="syscalls-sys+$FEATURES"
+    awk -v f="${med[$f]}" -v s="${med[syscalls-sys]}" -v l="${med[libc]}" -v n="$f" 'BEGIN {
+        printf "%s / libc = %.2f   (goal: <= 0.50)\n", n, f / l
+        printf "%s / syscalls-sys = %.2f\n", n, f / s
+    }'
+fi
 
 # The crate's own rustc command, as cargo runs it, counted by cachegrind.
 if command -v valgrind >/dev/null; then
@@ -88,20 +105,25 @@ if command -v valgrind >/dev/null; then
     echo "instructions of the crate's own rustc invocation (cachegrind, exact)"
     declare -A ir
     for entry in "${crates[@]}"; do
-        name=${entry%%|*}
-        dir="$tmp/$name"
+        name=$(package "$entry")
+        lab=$(label "$entry")
+        dir="$tmp/$lab"
         crate=${name//-/_}
         (cd "$dir" && cargo clean --quiet)
         line=$(cd "$dir" && cargo build --offline -v -p "$name" 2>&1 |
             sed -n "s/^ *Running \`\(.*--crate-name $crate .*\)\`$/\1/p" | head -n 1)
         [ -n "$line" ] || { echo "cannot find the rustc command of $name" >&2; exit 1; }
-        ir[$name]=$(cd "$dir" && eval "valgrind --tool=cachegrind --cache-sim=no \
+        ir[$lab]=$(cd "$dir" && eval "valgrind --tool=cachegrind --cache-sim=no \
             --cachegrind-out-file=/dev/null --trace-children=yes $line" 2>&1 |
             sed -n 's/.*I *refs: *\([0-9,]*\).*/\1/p' | tr -d , | sort -n | tail -n 1)
-        printf '%-16s %14s\n' "$name" "${ir[$name]}"
+        printf '%-16s %14s\n' "$lab" "${ir[$lab]}"
     done
     awk -v s="${ir[syscalls-sys]}" -v n="${ir[syscall-numbers]}" -v l="${ir[libc]}" 'BEGIN {
         printf "syscalls-sys / syscall-numbers = %.2f\n", s / n
         printf "syscalls-sys / libc            = %.2f\n", s / l
     }'
+    if [ -n "${FEATURES:-}" ]; then
+        f="syscalls-sys+$FEATURES"
+        awk -v f="${ir[$f]}" -v l="${ir[libc]}" -v n="$f" 'BEGIN { printf "%s / libc = %.2f\n", n, f / l }'
+    fi
 fi

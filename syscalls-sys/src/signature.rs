@@ -196,6 +196,29 @@ impl Abi {
         })
     }
 
+    /// Every syscall of the ABI, in name order, with its signature where known (`None` for
+    /// reserved numbers and unresolved entries, as [`signature`](Abi::signature)).
+    ///
+    /// ```
+    /// let pads = syscalls_sys::abi::mips_o32::ABI
+    ///     .signatures()
+    ///     .filter_map(|(_, sig)| sig)
+    ///     .filter(|sig| sig.registers() > sig.args().map(|a| a.register_count()).sum())
+    ///     .count();
+    /// assert!(pads > 0, "o32 pads 64-bit arguments to an even register");
+    /// ```
+    #[inline]
+    pub fn signatures(
+        &self,
+    ) -> impl ExactSizeIterator<Item = (&'static str, Option<Signature>)> + Clone {
+        let table = table_of(self.name());
+        let abi = *self;
+        (0..table.map_or(0, SignatureTable::len)).map(move |i| {
+            let name = table.map_or("", |t| t.name(i));
+            (name, abi.signature(name))
+        })
+    }
+
     /// Whether syscall `name` does something on this ABI: `Some(false)` for numbers the
     /// kernel reserves without implementing (`sys_ni_syscall`, ENOSYS), `None` for names the
     /// ABI does not have.

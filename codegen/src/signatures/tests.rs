@@ -189,3 +189,156 @@ fn coverage_of_a_real_tree() {
         eprintln!("  {} {} {} {}", l.abi, l.syscall, l.entry, l.reason);
     }
 }
+
+/// The kernel's own description of its syscalls: ftrace's `sys_enter_<name>/format` of the
+/// running kernel, read from `$SYSCALLS_SYS_TRACEFS` or `/sys/kernel/tracing`, as
+/// `(name, type)` per argument, types with `__user` removed and spaces normalised.
+fn ftrace_formats(root: &Path) -> Option<BTreeMap<String, Vec<(String, String)>>> {
+    let events = root.join("events/syscalls");
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(&events).ok()? {
+        let entry = entry.ok()?;
+        let dir = entry.file_name().to_string_lossy().into_owned();
+        let Some(name) = dir.strip_prefix("sys_enter_") else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(entry.path().join("format")) else {
+            continue;
+        };
+        let mut args = Vec::new();
+        let mut after_nr = false;
+        for line in text.lines() {
+            let Some(field) = line.trim().strip_prefix("field:") else {
+                continue;
+            };
+            let decl = field.split(';').next().unwrap_or_default();
+            if decl.ends_with("__syscall_nr") {
+                after_nr = true;
+                continue;
+            }
+            if !after_nr {
+                continue;
+            }
+            let decl = normalise_type(decl);
+            let (ty, name) = decl.rsplit_once(' ').unwrap_or(("", &decl));
+            args.push((name.to_string(), ty.to_string()));
+        }
+        out.insert(name.to_string(), args);
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+fn normalise_type(ty: &str) -> String {
+    ty.replace('*', " * ")
+        .split_whitespace()
+        .filter(|w| *w != "__user")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// x86_64's committed signatures against the running kernel's ftrace formats: every syscall
+/// both know must have the same parameters (names and types) in the same order. Skipped,
+/// saying so, where this machine's kernel does not expose them.
+#[test]
+fn x86_64_agrees_with_the_running_kernels_ftrace_formats() {
+    let root = std::env::var_os("SYSCALLS_SYS_TRACEFS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "/sys/kernel/tracing".into());
+    let Some(formats) = ftrace_formats(&root) else {
+        eprintln!(
+            "no syscall trace formats under {} (set SYSCALLS_SYS_TRACEFS to a mounted tracefs): skipped",
+            root.display()
+        );
+        return;
+    };
+    let path = crate::testutil::workspace_root()
+        .join("syscalls-sys/src")
+        .join(crate::sigdata::SIGDATA_PATH);
+    let stored = crate::sigdata::read(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let x86_64 = &stored.iter().find(|(abi, _)| abi == "x86_64").unwrap().1;
+    let (mut compared, mut mismatches) = (0, Vec::new());
+    for s in x86_64.values() {
+        let (Some(entry), Some(args)) = (&s.entry, &s.args) else {
+            continue;
+        };
+        let Some(theirs) = entry.strip_prefix("sys_").and_then(|e| formats.get(e)) else {
+            continue;
+        };
+        compared += 1;
+        let ours: Vec<(String, String)> = args
+            .iter()
+            .map(|(n, t, _, _)| (n.clone(), normalise_type(t)))
+            .collect();
+        if &ours != theirs {
+            mismatches.push(format!(
+                "{} ({entry}): ours {ours:?}, ftrace {theirs:?}",
+                s.name
+            ));
+        }
+    }
+    eprintln!(
+        "compared {compared} x86_64 syscalls with the running kernel's ftrace formats ({} formats)",
+        formats.len()
+    );
+    assert!(compared > 250, "only {compared} syscalls compared");
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
+
+/// The register rules of the 32-bit ABIs against the kernel's own compat entry points: where
+/// a native entry takes a 64-bit argument and the 64-bit kernel's compat entry for the same
+/// number takes only 32-bit halves (`u32 pos_lo, u32 pos_hi`, pads spelled out), the compat
+/// entry's parameter count is the number of registers the ABI uses; ours must equal it.
+#[test]
+#[ignore = "needs SYSCALLS_SYS_LINUX_SRC=<full kernel source tree>"]
+fn register_rules_agree_with_the_compat_entries() {
+    let src = std::path::PathBuf::from(
+        std::env::var_os("SYSCALLS_SYS_LINUX_SRC").expect("set SYSCALLS_SYS_LINUX_SRC"),
+    );
+    let defs = Definitions::scan(&src).unwrap();
+    let (mut checked, mut wrong) = (0, Vec::new());
+    for (abi, compat_arch) in [
+        ("arm", "arm64"),
+        ("mips_o32", "mips"),
+        ("powerpc", "powerpc"),
+        ("sparc", "sparc"),
+        ("parisc", "parisc"),
+        ("riscv32", "riscv"),
+    ] {
+        let spec = find(abi).unwrap();
+        let sigs = build(spec, &read_entries(spec, &src).unwrap(), &defs);
+        for s in &sigs.syscalls {
+            let (Some(sig), Some(compat)) = (&s.signature, &s.compat) else {
+                continue;
+            };
+            if !sig.args.iter().any(|a| a.count == 2) {
+                continue;
+            }
+            let Some(c) = defs.resolve(compat_arch, compat) else {
+                continue;
+            };
+            if c.params.iter().any(|p| crate::registers::is_64_bit(&p.ty)) {
+                continue;
+            }
+            checked += 1;
+            eprintln!(
+                "  {abi} {}: {} registers; {compat} takes {}",
+                s.name,
+                sig.registers,
+                c.params.len()
+            );
+            if c.params.len() != usize::from(sig.registers) {
+                wrong.push(format!(
+                    "{abi} {}: {} registers by the rule, {compat} ({}:{}) takes {}",
+                    s.name,
+                    sig.registers,
+                    c.file,
+                    c.line,
+                    c.params.len()
+                ));
+            }
+        }
+    }
+    eprintln!("{checked} split compat entries compared");
+    assert!(checked >= 10, "only {checked}");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
