@@ -27,6 +27,28 @@ pub const ACCEPT_UNRESOLVED_ENV: &str = "SYSCALLS_SYS_ACCEPT_UNRESOLVED";
 /// Bump when the scan's output format or meaning changes: cached scans are then redone.
 const SCAN_CACHE_VERSION: u32 = 1;
 
+/// The scanner's own source: a cached scan is valid only for the scanner that made it, so its
+/// text is part of the cache key (a parser fix invalidates every cached scan by itself).
+const SCANNER_SOURCE: &[&str] = &[
+    include_str!("sigdefs.rs"),
+    include_str!("sigdefs/asm.rs"),
+    include_str!("sigdefs/c.rs"),
+    include_str!("sigdefs/config.rs"),
+    include_str!("sigdefs/lex.rs"),
+];
+
+/// The cache key of a scan of the tree stamped `stamp`.
+fn scan_key(stamp: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    hash.update(format!("v{SCAN_CACHE_VERSION}\n{stamp}\n"));
+    for source in SCANNER_SOURCE {
+        hash.update(source.as_bytes());
+    }
+    let digest = hash.finalize();
+    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
 /// One argument of a syscall on an ABI.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Arg {
@@ -259,16 +281,11 @@ pub fn stale_unresolved(committed: &[UnresolvedLine], found: &[UnresolvedLine]) 
     problems
 }
 
-/// The scan of a source tree, cached under `<cache>/signatures/` as JSON and stamped with the
-/// source's artifact sha256 (and the scan format version): a warm run reads the JSON instead
-/// of the 1 GB tree.
+/// The scan of a source tree, cached under `<cache>/signatures/` as JSON, keyed by the
+/// source's artifact sha256 and the scanner's own source text: a warm run reads the JSON
+/// instead of the 1 GB tree.
 pub fn cached_scan(tree: &Path, stamp: &str, cache_dir: &Path) -> Result<Definitions> {
-    let key: String = stamp
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .take(64)
-        .collect();
-    let path = cache_dir.join(format!("scan-v{SCAN_CACHE_VERSION}-{key}.json"));
+    let path = cache_dir.join(format!("scan-{}.json", scan_key(stamp)));
     if let Ok(bytes) = std::fs::read(&path) {
         if let Ok(defs) = serde_json::from_slice::<Definitions>(&bytes) {
             return Ok(defs);
