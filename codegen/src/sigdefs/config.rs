@@ -34,6 +34,8 @@ pub struct ArchConfig {
     pub needs64: BTreeSet<String>,
     /// Options only a 32-bit kernel can have.
     pub needs32: BTreeSet<String>,
+    /// `select` lines: (symbol selected, the symbol whose block selects it, its `if`).
+    pub selected_by: Vec<(String, String, Option<String>)>,
     /// Kconfig reading's raw material for the width symbols: (symbol, expression it equals).
     #[serde(skip)]
     width_rules: Vec<(String, String)>,
@@ -44,29 +46,10 @@ pub struct ArchConfig {
 
 impl ArchConfig {
     /// The value of a preprocessor identifier on this arch, for a kernel of `bits` (32 or
-    /// 64; 0 when not known): `Some` when known.
-    fn value(&self, ident: &str, bits: u32) -> Option<bool> {
+    /// 64; 0 when not known): `Some` when known. `depth` bounds the chains of `select`s.
+    fn value_at(&self, ident: &str, bits: u32, depth: usize) -> Option<bool> {
         if let Some(sym) = ident.strip_prefix("CONFIG_") {
-            if bits == 32 || bits == 64 {
-                if self.bits64.contains(sym) {
-                    return Some(bits == 64);
-                }
-                if self.bits32.contains(sym) {
-                    return Some(bits == 32);
-                }
-                if (self.needs64.contains(sym) && bits == 32)
-                    || (self.needs32.contains(sym) && bits == 64)
-                {
-                    return Some(false);
-                }
-            }
-            if self.selects.contains(sym) {
-                return Some(true);
-            }
-            if self.maybe.contains(sym) {
-                return None;
-            }
-            return (self.off.contains(sym) || self.select_only.contains(sym)).then_some(false);
+            return self.symbol(sym, bits, depth);
         }
         if ident.starts_with("__ARCH_WANT_") {
             if self.maybe_wants.contains(ident) {
@@ -75,6 +58,83 @@ impl ArchConfig {
             return Some(self.wants.contains(ident));
         }
         None
+    }
+
+    /// The value of Kconfig symbol `sym` (without `CONFIG_`).
+    fn symbol(&self, sym: &str, bits: u32, depth: usize) -> Option<bool> {
+        if bits == 32 || bits == 64 {
+            if self.bits64.contains(sym) {
+                return Some(bits == 64);
+            }
+            if self.bits32.contains(sym) {
+                return Some(bits == 32);
+            }
+            if (self.needs64.contains(sym) && bits == 32)
+                || (self.needs32.contains(sym) && bits == 64)
+            {
+                return Some(false);
+            }
+        }
+        if self.selects.contains(sym) {
+            return Some(true);
+        }
+        if self.off.contains(sym) {
+            return Some(false);
+        }
+        // Selected by another symbol (`select CLONE_BACKWARDS` under x86's `X86_32`), maybe
+        // under a condition (`select OLD_SIGACTION if PPC32`).
+        let mut all_false = true;
+        if depth < 6 {
+            for (target, by, cond) in &self.selected_by {
+                if target != sym {
+                    continue;
+                }
+                let on = self.symbol(by, bits, depth + 1);
+                let cond = match cond {
+                    Some(c) => self.kconfig_expr(c, bits, depth + 1),
+                    None => Some(true),
+                };
+                match and(on, cond) {
+                    Some(true) => return Some(true),
+                    Some(false) => {}
+                    None => all_false = false,
+                }
+            }
+        } else {
+            all_false = false;
+        }
+        if self.maybe.contains(sym) {
+            return None;
+        }
+        (all_false && self.select_only.contains(sym)).then_some(false)
+    }
+
+    /// A Kconfig expression (`X86_32`, `!64BIT && FOO`), evaluated like an `#if`.
+    fn kconfig_expr(&self, expr: &str, bits: u32, depth: usize) -> Option<bool> {
+        let mut text = String::new();
+        for t in tokens(expr) {
+            if t.bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && t != "y"
+                && t != "n"
+            {
+                text.push_str(&format!(" defined(CONFIG_{t})"));
+            } else {
+                text.push(' ');
+                text.push_str(&t);
+            }
+        }
+        let tokens = tokens(&text);
+        let mut p = Parser {
+            tokens: &tokens,
+            pos: 0,
+            config: self,
+            bits,
+            depth,
+        };
+        let v = p.or_expr();
+        (p.pos == tokens.len()).then_some(v).flatten()
     }
 }
 
@@ -141,7 +201,8 @@ fn read_kconfigs(dir: &Path, config: &mut ArchConfig) -> Result<()> {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            if name != "include" && name != "boot" {
+            // `arch/x86/um/` configures user-mode Linux, not x86.
+            if name != "include" && name != "boot" && name != "um" {
                 read_kconfigs(&path, config)?;
             }
         } else if name.starts_with("Kconfig") {
@@ -163,24 +224,28 @@ struct Block {
     depends: Vec<String>,
     /// `default y if S` lines: the conditions.
     default_y_if: Vec<String>,
+    /// An unconditional `default y`.
+    default_y: bool,
+    /// Whether the user is asked (`bool "..."`, `prompt`).
+    prompt: bool,
 }
 
 /// Reads one Kconfig file of an arch:
-/// - `select X` in the arch's first `config` block (its main symbol) is certain, with `if`
-///   or in any other block it is a maybe;
-/// - `config X` with an unconditional `def_bool y` and no `depends on` is on;
+/// - `select X [if C]` is recorded with the block that selects it, and holds when that
+///   block's symbol (and C) does;
+/// - `config X` with an unconditional `def_bool y` (or a promptless `default y`) and no
+///   `depends on` is on;
 /// - a `choice` with an unconditional `default X` turns X on and its other options off
 ///   (the arch's default configuration);
 /// - an option that `depends on BROKEN` is off;
 /// - the symbols that say "64-bit kernel" or "32-bit kernel" ([`ArchConfig::bits64`]).
 fn read_selects(text: &str, config: &mut ArchConfig) {
-    let mut blocks = 0usize;
     let mut current: Option<Block> = None;
     // Inside a `choice`: its default and its options.
     let mut choice: Option<(Option<String>, Vec<String>)> = None;
     let finish = |current: &mut Option<Block>, config: &mut ArchConfig| {
         let Some(b) = current.take() else { return };
-        let def_y = b.def_bool.as_deref() == Some("y");
+        let def_y = b.def_bool.as_deref() == Some("y") || (b.default_y && !b.prompt);
         if b.depends
             .iter()
             .any(|d| d.split_whitespace().any(|w| w == "BROKEN"))
@@ -192,9 +257,11 @@ fn read_selects(text: &str, config: &mut ArchConfig) {
         } else if def_y && !config.selects.contains(&b.name) {
             config.maybe.insert(b.name.clone());
         }
-        if b.name == "64BIT" || b.name == "32BIT" {
-            for s in &b.default_y_if {
-                config.width_rules.push((s.clone(), b.name.clone()));
+        // A promptless `bool` whose only default is `default y if S` is S (powerpc's
+        // `PPC32`: `default y if !PPC64`; its `64BIT`: `default y if PPC64`).
+        if let ([cond], false, None) = (b.default_y_if.as_slice(), b.prompt, &b.def_bool) {
+            if b.depends.is_empty() && !b.default_y {
+                config.width_rules.push((b.name.clone(), cond.clone()));
             }
         }
         match (b.def_bool.as_deref(), b.depends.as_slice()) {
@@ -209,13 +276,13 @@ fn read_selects(text: &str, config: &mut ArchConfig) {
         }
     };
     for line in text.lines() {
-        let t = line.trim();
+        let t = super::lex::normalise_space(line);
+        let t = t.as_str();
         if let Some(name) = t
             .strip_prefix("config ")
             .or_else(|| t.strip_prefix("menuconfig "))
         {
             finish(&mut current, config);
-            blocks += 1;
             let name = name.trim().to_string();
             if let Some((_, options)) = choice.as_mut() {
                 options.push(name.clone());
@@ -253,6 +320,8 @@ fn read_selects(text: &str, config: &mut ArchConfig) {
                 Some(b) => {
                     if let Some(cond) = rest.strip_prefix("y if ") {
                         b.default_y_if.push(cond.trim().to_string());
+                    } else if rest.trim() == "y" {
+                        b.default_y = true;
                     }
                 }
                 None => {
@@ -280,20 +349,23 @@ fn read_selects(text: &str, config: &mut ArchConfig) {
             }
             continue;
         }
+        if t.starts_with("bool \"") || t.starts_with("prompt ") || t.starts_with("tristate \"") {
+            if let Some(b) = current.as_mut() {
+                b.prompt = true;
+            }
+            continue;
+        }
         let Some(rest) = t.strip_prefix("select ") else {
             continue;
         };
-        let mut words = rest.split_whitespace();
-        let Some(sym) = words.next() else { continue };
-        let conditional = words.next().is_some();
-        if conditional || blocks != 1 {
-            if !config.selects.contains(sym) {
-                config.maybe.insert(sym.to_string());
-            }
-        } else {
-            config.maybe.remove(sym);
-            config.selects.insert(sym.to_string());
-        }
+        let Some(b) = current.as_ref() else { continue };
+        let (sym, cond) = match rest.split_once(" if ") {
+            Some((sym, cond)) => (sym.trim(), Some(cond.trim().to_string())),
+            None => (rest.trim(), None),
+        };
+        config
+            .selected_by
+            .push((sym.to_string(), b.name.clone(), cond));
     }
     finish(&mut current, config);
 }
@@ -439,6 +511,7 @@ pub fn eval(config: &ArchConfig, bits: u32, expr: &str) -> Option<bool> {
         pos: 0,
         config,
         bits,
+        depth: 0,
     };
     let v = p.or_expr();
     if p.pos == tokens.len() {
@@ -478,6 +551,7 @@ struct Parser<'t> {
     pos: usize,
     config: &'t ArchConfig,
     bits: u32,
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -537,7 +611,7 @@ impl Parser<'_> {
                     }
                     self.pos += 1;
                 }
-                ident.and_then(|i| self.config.value(&i, self.bits))
+                ident.and_then(|i| self.config.value_at(&i, self.bits, self.depth))
             }
             Some(t) if t.bytes().all(|b| b.is_ascii_digit()) => {
                 let v = t != "0";
@@ -554,7 +628,7 @@ impl Parser<'_> {
                     }
                     return None;
                 }
-                self.config.value(&t, self.bits)
+                self.config.value_at(&t, self.bits, self.depth)
             }
             None => None,
         }
@@ -648,6 +722,25 @@ mod tests {
         assert_eq!(eval(&c, 64, "defined(CONFIG_PPCISH64)"), Some(true));
         assert_eq!(eval(&c, 64, "defined(CONFIG_PPCISH32)"), Some(false));
         assert_eq!(eval(&c, 32, "!defined(CONFIG_64BIT)"), Some(true));
+    }
+
+    #[test]
+    fn selects_follow_the_selecting_symbol() {
+        let mut c = ArchConfig::default();
+        read_selects(
+            "config 64BIT\n\tbool \"64-bit kernel\"\n\n\
+             config ISH_32\n\tdef_bool y\n\tdepends on !64BIT\n\tselect BACKWARDS\n\n\
+             config ISH\n\tbool\n\tdefault y\n\tselect OLD_ACTION if ISH_32\n\tselect ALWAYS\n",
+            &mut c,
+        );
+        c.select_only = promptless_bools("config BACKWARDS\n\tbool\n\nconfig OLD_ACTION\n\tbool\n");
+        c.settle_widths();
+        assert_eq!(eval(&c, 64, "defined(CONFIG_BACKWARDS)"), Some(false));
+        assert_eq!(eval(&c, 32, "defined(CONFIG_BACKWARDS)"), Some(true));
+        assert_eq!(eval(&c, 0, "defined(CONFIG_BACKWARDS)"), None);
+        assert_eq!(eval(&c, 64, "defined(CONFIG_OLD_ACTION)"), Some(false));
+        assert_eq!(eval(&c, 32, "defined(CONFIG_OLD_ACTION)"), Some(true));
+        assert_eq!(eval(&c, 0, "defined(CONFIG_ALWAYS)"), Some(true));
     }
 
     #[test]

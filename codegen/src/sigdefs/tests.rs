@@ -574,6 +574,68 @@ fn coverage_of_a_real_tree() {
             }
         }
     }
+    // Known answers from documentation we did not write: clone(2)'s NOTES give the raw
+    // argument order per arch family ("x86-64 and [...]": flags, stack, parent_tid,
+    // child_tid, tls; "x86-32, ARM, [...] MIPS": tls and child_tid swapped; "cris and s390":
+    // the first two swapped; "microblaze": a stack_size third). Our width-aware choice must
+    // land on the documented variant of kernel/fork.c's four.
+    let clone = |arch: &str, bits: u32| -> Vec<String> {
+        let d = defs
+            .resolve_on(arch, bits, "sys_clone")
+            .unwrap_or_else(|| panic!("sys_clone on {arch}/{bits}"));
+        d.params.iter().map(|p| p.name.clone()).collect()
+    };
+    let default = [
+        "clone_flags",
+        "newsp",
+        "parent_tidptr",
+        "child_tidptr",
+        "tls",
+    ];
+    let backwards = [
+        "clone_flags",
+        "newsp",
+        "parent_tidptr",
+        "tls",
+        "child_tidptr",
+    ];
+    assert_eq!(clone("x86", 64), default);
+    assert_eq!(clone("x86", 32), backwards);
+    assert_eq!(clone("arm", 32), backwards);
+    assert_eq!(clone("mips", 32), backwards);
+    assert_eq!(clone("mips", 64), backwards);
+    assert_eq!(clone("powerpc", 64), backwards);
+    assert_eq!(
+        clone("s390", 64),
+        [
+            "newsp",
+            "clone_flags",
+            "parent_tidptr",
+            "child_tidptr",
+            "tls"
+        ]
+    );
+    assert_eq!(
+        clone("microblaze", 32),
+        [
+            "clone_flags",
+            "newsp",
+            "stack_size",
+            "parent_tidptr",
+            "child_tidptr",
+            "tls"
+        ]
+    );
+    // x86's 32-bit pread64 takes the offset as two 32-bit halves, low first (the kernel's
+    // own sys_ia32_pread64; i386 is little-endian).
+    let ia32: Vec<String> = defs
+        .resolve_on("x86", 64, "sys_ia32_pread64")
+        .unwrap()
+        .params
+        .iter()
+        .map(|p| p.ty.clone())
+        .collect();
+    assert_eq!(ia32, ["unsigned int", "char *", "u32", "u32", "u32"]);
     pt_regs.sort();
     pt_regs.dedup();
     eprintln!("resolved to functions that take the saved registers:");
