@@ -20,6 +20,7 @@
 mod asm;
 mod c;
 pub mod config;
+mod kbuild;
 mod lex;
 
 use crate::error::{Error, Result};
@@ -69,7 +70,9 @@ impl Definition {
     /// Whether the function takes the saved user registers (`struct pt_regs *`) instead of
     /// the syscall's arguments: its parameters then do not describe what the caller passes.
     pub fn takes_pt_regs(&self) -> bool {
-        matches!(self.params.as_slice(), [p] if p.ty == "struct pt_regs *")
+        self.params
+            .iter()
+            .any(|p| matches!(p.ty.as_str(), "struct pt_regs *" | "struct switch_stack *"))
     }
 }
 
@@ -91,6 +94,8 @@ pub struct AsmEntry {
     pub calls: Vec<String>,
     pub file: String,
     pub line: u32,
+    /// The conditions under which it is built (its file's, from kbuild).
+    pub conditions: Vec<String>,
 }
 
 /// `COND_SYSCALL(name)` and friends: says a syscall is optional, defines nothing.
@@ -105,10 +110,14 @@ pub struct Marker {
 /// What one file contributes.
 #[derive(Debug, Default)]
 struct FileItems {
+    /// The file, relative to the source root (`None` for a file not parsed).
+    file: Option<String>,
     defs: Vec<Definition>,
     aliases: Vec<Alias>,
     asm: Vec<AsmEntry>,
     markers: Vec<Marker>,
+    macros: Vec<c::ArgMacro>,
+    pending: Vec<c::PendingDef>,
 }
 
 /// The kernel's "not implemented" entry: resolves to nothing, ever.
@@ -133,6 +142,84 @@ const SCANNED_DIRS: &[&str] = &[
     "security",
     "virt",
 ];
+
+/// Headers outside [`SCANNED_DIRS`] that define the macros `SYSCALL_DEFINEn` arguments use
+/// (`compat_arg_u64_dual`, `SC_ARG64`).
+const EXTRA_FILES: &[&str] = &[
+    "include/asm-generic/compat.h",
+    "include/linux/compat.h",
+    "include/linux/syscalls.h",
+];
+
+/// The definitions a [`c::PendingDef`] stands for once its argument macros are expanded: one
+/// per variant of the macros (`#ifdef CONFIG_CPU_BIG_ENDIAN` ... `#else`), each under the
+/// variant's conditions. The macros that apply are the file's own, else its arch's headers',
+/// else the generic headers'.
+fn expand_pending(
+    p: &c::PendingDef,
+    macros: &BTreeMap<String, Vec<c::ArgMacro>>,
+) -> Vec<Definition> {
+    let arch = arch_of(&p.def.file);
+    // The variants of each macro the arguments call, at the closest level that has one.
+    let mut used: Vec<(&str, Vec<&c::ArgMacro>)> = Vec::new();
+    for arg in &p.args {
+        let Some((name, _)) = c::macro_call(arg) else {
+            continue;
+        };
+        if used.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        let Some(all) = macros.get(name) else {
+            continue;
+        };
+        let level = |m: &c::ArgMacro| {
+            if m.file == p.def.file {
+                Some(0)
+            } else if arch.is_some() && arch_of(&m.file) == arch {
+                Some(1)
+            } else if arch_of(&m.file).is_none() {
+                Some(2)
+            } else {
+                None
+            }
+        };
+        let Some(best) = all.iter().filter_map(level).min() else {
+            continue;
+        };
+        used.push((
+            name,
+            all.iter().filter(|m| level(m) == Some(best)).collect(),
+        ));
+    }
+    // Every combination of variants (usually one macro with two).
+    let mut combos: Vec<Vec<&c::ArgMacro>> = vec![Vec::new()];
+    for (_, variants) in &used {
+        combos = combos
+            .into_iter()
+            .flat_map(|combo| {
+                variants.iter().map(move |v| {
+                    let mut c = combo.clone();
+                    c.push(*v);
+                    c
+                })
+            })
+            .collect();
+    }
+    combos
+        .into_iter()
+        .filter_map(|combo| {
+            let params = c::expand_params(&p.args, p.count, |name| {
+                combo.iter().copied().find(|m| m.name == name)
+            })?;
+            let mut def = p.def.clone();
+            def.params = params;
+            for m in &combo {
+                def.conditions.extend(m.conditions.iter().cloned());
+            }
+            Some(def)
+        })
+        .collect()
+}
 
 /// Every definition, alias, wrapper and marker of a kernel source tree, by symbol.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -230,11 +317,49 @@ impl Definitions {
                 collect_sources(&path, &mut files)?;
             }
         }
+        for extra in EXTRA_FILES {
+            let path = src.join(extra);
+            if path.is_file() {
+                files.push(path);
+            }
+        }
         files.sort();
-        let per_file = read_and_parse(src, &files)?;
+        let mut per_file = read_and_parse(src, &files)?;
+        // What kbuild builds each file under becomes the first condition of what it defines.
+        let objects = kbuild::scan(src, SCANNED_DIRS);
+        for items in &mut per_file {
+            let Some(file) = items.file.as_deref() else {
+                continue;
+            };
+            let Some(cond) = kbuild::file_condition(&objects, file) else {
+                continue;
+            };
+            let conds = items
+                .defs
+                .iter_mut()
+                .map(|d| &mut d.conditions)
+                .chain(items.aliases.iter_mut().map(|a| &mut a.conditions))
+                .chain(items.asm.iter_mut().map(|e| &mut e.conditions))
+                .chain(items.pending.iter_mut().map(|p| &mut p.def.conditions))
+                .chain(items.macros.iter_mut().map(|m| &mut m.conditions));
+            for c in conds {
+                c.insert(0, cond.clone());
+            }
+        }
         let mut out = Definitions::default();
-        for items in per_file {
+        let mut macros: BTreeMap<String, Vec<c::ArgMacro>> = BTreeMap::new();
+        let mut pending = Vec::new();
+        for mut items in per_file {
+            for m in items.macros.drain(..) {
+                macros.entry(m.name.clone()).or_default().push(m);
+            }
+            pending.append(&mut items.pending);
             out.add(items);
+        }
+        for p in pending {
+            for d in expand_pending(&p, &macros) {
+                out.defs.entry(d.symbol.clone()).or_default().push(d);
+            }
         }
         out.configs = config::scan(src)?;
         Ok(out)
@@ -280,14 +405,32 @@ impl Definitions {
     /// following `#define` aliases and arch wrappers; a definition under `arch/<arch>/` wins
     /// over a generic one; another arch's definitions never apply. `None` if nothing is
     /// found, and always for [`NOT_IMPLEMENTED`].
+    ///
+    /// The kernel's width is left open: where 32- and 64-bit kernels of the arch define the
+    /// symbol differently (sparc's `sys_mmap`, x86's `sys_ia32_*`), prefer
+    /// [`resolve_on`](Self::resolve_on).
     pub fn resolve(&self, arch: &str, symbol: &str) -> Option<&Definition> {
-        self.explain(arch, symbol).map(|r| r.definition)
+        self.resolve_on(arch, 0, symbol)
+    }
+
+    /// [`resolve`](Self::resolve) for a kernel of `bits` (32 or 64; 0 for either): the
+    /// definitions, wrappers and aliases a kernel of the other width builds (by the `#if`s
+    /// around them and the kbuild Makefiles that build their file) do not apply. A 32-bit
+    /// ABI's entry column is what a 32-bit kernel runs; its compat column, what a 64-bit
+    /// kernel runs for it.
+    pub fn resolve_on(&self, arch: &str, bits: u32, symbol: &str) -> Option<&Definition> {
+        self.explain_on(arch, bits, symbol).map(|r| r.definition)
     }
 
     /// Like [`resolve`](Self::resolve), with the aliases and wrappers followed on the way.
     pub fn explain(&self, arch: &str, symbol: &str) -> Option<Resolution<'_>> {
+        self.explain_on(arch, 0, symbol)
+    }
+
+    /// Like [`resolve_on`](Self::resolve_on), with the aliases and wrappers followed.
+    pub fn explain_on(&self, arch: &str, bits: u32, symbol: &str) -> Option<Resolution<'_>> {
         let mut via = Vec::new();
-        let def = self.resolve_table(arch, symbol, &mut via, 0)?;
+        let def = self.resolve_table(arch, bits, symbol, &mut via, 0)?;
         Some(Resolution {
             definition: def,
             via,
@@ -299,6 +442,7 @@ impl Definitions {
     fn pick<'a, T>(
         &self,
         arch: &str,
+        bits: u32,
         candidates: Option<&'a Vec<T>>,
         file: impl Fn(&T) -> &str,
         conditions: impl Fn(&T) -> &[String],
@@ -310,7 +454,7 @@ impl Definitions {
             let Some(rank) = scope_rank(file(c), arch) else {
                 continue;
             };
-            let truth = config::holds(config, conditions(c));
+            let truth = config::holds(config, bits, conditions(c));
             let score = match truth {
                 Some(true) => 0,
                 None => 1,
@@ -323,21 +467,34 @@ impl Definitions {
         best.map(|(_, _, c)| c)
     }
 
-    fn pick_def(&self, arch: &str, symbol: &str) -> Option<&Definition> {
-        self.pick(arch, self.defs.get(symbol), |d| &d.file, |d| &d.conditions)
-    }
-
-    fn pick_alias(&self, arch: &str, symbol: &str) -> Option<&Alias> {
+    fn pick_def(&self, arch: &str, bits: u32, symbol: &str) -> Option<&Definition> {
         self.pick(
             arch,
+            bits,
+            self.defs.get(symbol),
+            |d| &d.file,
+            |d| &d.conditions,
+        )
+    }
+
+    fn pick_alias(&self, arch: &str, bits: u32, symbol: &str) -> Option<&Alias> {
+        self.pick(
+            arch,
+            bits,
             self.aliases.get(symbol),
             |a| &a.file,
             |a| &a.conditions,
         )
     }
 
-    fn pick_asm(&self, arch: &str, symbol: &str) -> Option<&AsmEntry> {
-        self.pick(arch, self.asm.get(symbol), |e| &e.file, |_| &[])
+    fn pick_asm(&self, arch: &str, bits: u32, symbol: &str) -> Option<&AsmEntry> {
+        self.pick(
+            arch,
+            bits,
+            self.asm.get(symbol),
+            |e| &e.file,
+            |e| &e.conditions,
+        )
     }
 
     /// Resolves a symbol as a syscall table names it: aliases apply (they are `#define`d in
@@ -345,6 +502,7 @@ impl Definitions {
     fn resolve_table(
         &self,
         arch: &str,
+        bits: u32,
         symbol: &str,
         via: &mut Vec<Step>,
         depth: usize,
@@ -353,24 +511,24 @@ impl Definitions {
             return None;
         }
         // The arch's own alias, definition or wrapper, then the generic ones.
-        let alias = self.pick_alias(arch, symbol);
-        let def = self.pick_def(arch, symbol);
-        let wrapper = self.pick_asm(arch, symbol);
+        let alias = self.pick_alias(arch, bits, symbol);
+        let def = self.pick_def(arch, bits, symbol);
+        let wrapper = self.pick_asm(arch, bits, symbol);
         let own = |file: &str| arch_of(file) == Some(arch);
         if let Some(d) = def.filter(|d| own(&d.file)) {
             return Some(d);
         }
         if let Some(a) = alias.filter(|a| own(&a.file)) {
-            return self.follow_alias(arch, a, via, depth);
+            return self.follow_alias(arch, bits, a, via, depth);
         }
         if let Some(e) = wrapper.filter(|e| own(&e.file)) {
-            return self.follow_wrapper(arch, e, via, depth);
+            return self.follow_wrapper(arch, bits, e, via, depth);
         }
         if let Some(d) = def {
             return Some(d);
         }
         if let Some(a) = alias {
-            return self.follow_alias(arch, a, via, depth);
+            return self.follow_alias(arch, bits, a, via, depth);
         }
         None
     }
@@ -378,6 +536,7 @@ impl Definitions {
     fn follow_alias(
         &self,
         arch: &str,
+        bits: u32,
         a: &Alias,
         via: &mut Vec<Step>,
         depth: usize,
@@ -388,16 +547,17 @@ impl Definitions {
             file: a.file.clone(),
             line: a.line,
         });
-        self.resolve_table(arch, &a.target, via, depth + 1)
+        self.resolve_table(arch, bits, &a.target, via, depth + 1)
     }
 
     /// The C function an assembler entry passes its arguments on to: among the identifiers
     /// it refers to, one of the same syscall (`sys_clone_wrapper` -> `sys_clone`) first, then
-    /// the first that is a syscall definition. Aliases do not apply inside assembler code
+    /// the first that has a definition. Aliases do not apply inside assembler code
     /// that is not the table itself.
     fn follow_wrapper(
         &self,
         arch: &str,
+        bits: u32,
         e: &AsmEntry,
         via: &mut Vec<Step>,
         depth: usize,
@@ -408,22 +568,21 @@ impl Definitions {
         let base = base_name(&e.symbol);
         let same = e.calls.iter().filter(|c| base_name(c) == base);
         let others = e.calls.iter().filter(|c| base_name(c) != base);
-        for (pass, target) in same.map(|c| (0, c)).chain(others.map(|c| (1, c))) {
+        for target in same.chain(others) {
             if target == NOT_IMPLEMENTED {
                 return None;
             }
             let mut inner_via = Vec::new();
-            let found = match self.pick_def(arch, target) {
+            let found = match self.pick_def(arch, bits, target) {
                 Some(d) => Some(d),
                 None => self
-                    .pick_asm(arch, target)
+                    .pick_asm(arch, bits, target)
                     .filter(|inner| inner.symbol != e.symbol)
-                    .and_then(|inner| self.follow_wrapper(arch, inner, &mut inner_via, depth + 1)),
+                    .and_then(|inner| {
+                        self.follow_wrapper(arch, bits, inner, &mut inner_via, depth + 1)
+                    }),
             };
             let Some(d) = found else { continue };
-            if pass == 1 && d.kind == DefKind::Function && !d.symbol.contains("sys") {
-                continue;
-            }
             via.push(Step::Wrapper {
                 name: e.symbol.clone(),
                 target: target.clone(),
@@ -436,16 +595,41 @@ impl Definitions {
         None
     }
 
+    /// Whether calling `symbol` on `arch` is known to give ENOSYS: it is [`NOT_IMPLEMENTED`],
+    /// or nothing defines it there and `COND_SYSCALL` (kernel/sys_ni.c) makes it a weak alias
+    /// of `sys_ni_syscall` (as `sys_uselib` since its removal, or `sys_map_shadow_stack` on
+    /// arches without shadow stacks).
+    pub fn not_implemented(&self, arch: &str, symbol: &str) -> bool {
+        self.not_implemented_on(arch, 0, symbol)
+    }
+
+    /// [`not_implemented`](Self::not_implemented) for a kernel of `bits` (32, 64 or 0).
+    pub fn not_implemented_on(&self, arch: &str, bits: u32, symbol: &str) -> bool {
+        symbol == NOT_IMPLEMENTED
+            || (self.resolve_on(arch, bits, symbol).is_none()
+                && self.pick_alias(arch, bits, symbol).is_none()
+                && self.pick_asm(arch, bits, symbol).is_none()
+                && self.markers.get(symbol).is_some_and(|m| {
+                    m.iter()
+                        .any(|m| m.what.starts_with("COND_SYSCALL") && arch_of(&m.file).is_none())
+                }))
+    }
+
     /// Why `symbol` is not resolvable on `arch` (for the committed "unresolved" list), if
     /// known; `None` when it resolves.
     pub fn why_unresolved(&self, arch: &str, symbol: &str) -> Option<String> {
+        self.why_unresolved_on(arch, 0, symbol)
+    }
+
+    /// [`why_unresolved`](Self::why_unresolved) for a kernel of `bits` (32, 64 or 0).
+    pub fn why_unresolved_on(&self, arch: &str, bits: u32, symbol: &str) -> Option<String> {
         if symbol == NOT_IMPLEMENTED {
             return Some("sys_ni_syscall: not implemented (the kernel returns ENOSYS)".into());
         }
-        if self.resolve(arch, symbol).is_some() {
+        if self.resolve_on(arch, bits, symbol).is_some() {
             return None;
         }
-        if let Some(e) = self.pick_asm(arch, symbol) {
+        if let Some(e) = self.pick_asm(arch, bits, symbol) {
             return Some(if e.calls.is_empty() {
                 format!(
                     "written in assembler ({}:{}) and calls no C function: no declared parameters",
@@ -460,10 +644,24 @@ impl Definitions {
                 )
             });
         }
-        if let Some(a) = self.pick_alias(arch, symbol) {
+        if let Some(a) = self.pick_alias(arch, bits, symbol) {
             return Some(format!(
                 "#define {} {} ({}:{}), and {} does not resolve",
                 a.name, a.target, a.file, a.line, a.target
+            ));
+        }
+        if let Some(m) = self
+            .markers
+            .get(symbol)
+            .and_then(|m| m.first())
+            .filter(|_| self.not_implemented_on(arch, bits, symbol))
+        {
+            return Some(format!(
+                "not implemented on {arch}: no definition applies, and {}({}) at {}:{} makes it an alias of sys_ni_syscall (ENOSYS)",
+                m.what,
+                m.symbol.strip_prefix("compat_sys_").or_else(|| m.symbol.strip_prefix("sys_")).unwrap_or(&m.symbol),
+                m.file,
+                m.line
             ));
         }
         let all = self.definitions_of(symbol);
@@ -489,12 +687,6 @@ impl Definitions {
             return Some(format!(
                 "every definition is under #if conditions that do not hold on {arch}: {}",
                 places.join("; ")
-            ));
-        }
-        if let Some(m) = self.markers.get(symbol).and_then(|m| m.first()) {
-            return Some(format!(
-                "only declared optional ({}({}) at {}:{}); no definition found",
-                m.what, m.symbol, m.file, m.line
             ));
         }
         Some(format!(
@@ -528,7 +720,11 @@ fn collect_sources(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 /// Whether `text` of a file (relative path `rel`) can hold anything the scan records: a
 /// cheap substring test before the real parse.
 fn worth_parsing(rel: &str, text: &str) -> bool {
-    if text.contains("SYSCALL") || text.contains("asmlinkage") {
+    if text.contains("SYSCALL") || text.contains("asmlinkage") || EXTRA_FILES.contains(&rel) {
+        return true;
+    }
+    // Headers may define argument macros (`compat_arg_u64_dual`), which paste names.
+    if rel.ends_with(".h") && text.contains("##") {
         return true;
     }
     // Arch code names its entry points freely (`alpha_clone`, `sparc_exit`, wrappers).
@@ -581,6 +777,7 @@ fn parse_file(src: &Path, path: &Path) -> Result<FileItems> {
     } else {
         c::parse(&text, &rel)
     };
+    items.file = Some(rel.clone());
     // Plain functions count only where entry points live: arch code, or an `asmlinkage`
     // or `sys_` name elsewhere.
     items.defs.retain(|d| {

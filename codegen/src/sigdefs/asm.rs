@@ -115,7 +115,10 @@ fn closes_symbol(word: &str) -> bool {
 /// Parses one `.S` file. `file` is its path relative to the source root.
 pub fn parse(src: &str, file: &str) -> FileItems {
     let mut items = FileItems::default();
+    let arm_comments = file.starts_with("arch/arm/");
     let text = blank_comments(src);
+    // Whether the current entry ended at an `END` (else it falls through into the next).
+    let mut fallthrough = Vec::new();
     let mut current: Option<AsmEntry> = None;
     let finish = |current: &mut Option<AsmEntry>, items: &mut FileItems| {
         if let Some(e) = current.take() {
@@ -140,8 +143,13 @@ pub fn parse(src: &str, file: &str) -> FileItems {
             }
             continue;
         }
-        // `@` starts a comment on arm and only decorates a symbol elsewhere (`foo@plt`).
-        let code = text.split('@').next().unwrap_or("");
+        // `@` starts a comment on arm; elsewhere it decorates a symbol (`bl @sys_clone` on
+        // arc, `foo@plt`) and is only punctuation.
+        let code = if arm_comments {
+            text.split('@').next().unwrap_or("")
+        } else {
+            &text
+        };
         let tokens = tokenize(code);
         let Some(first) = tokens.first() else {
             continue;
@@ -162,16 +170,23 @@ pub fn parse(src: &str, file: &str) -> FileItems {
             None
         };
         if let Some(symbol) = opened {
+            if current.is_some() {
+                fallthrough.push(true);
+            }
             finish(&mut current, &mut items);
             current = Some(AsmEntry {
                 symbol,
                 calls: Vec::new(),
                 file: file.to_string(),
                 line,
+                conditions: Vec::new(),
             });
             continue;
         }
         if closes_symbol(word) {
+            if current.is_some() {
+                fallthrough.push(false);
+            }
             finish(&mut current, &mut items);
             continue;
         }
@@ -190,7 +205,24 @@ pub fn parse(src: &str, file: &str) -> FileItems {
             }
         }
     }
+    if current.is_some() {
+        fallthrough.push(false);
+    }
     finish(&mut current, &mut items);
+    // An entry that calls nothing before running on into the next label calls what that
+    // label calls (sparc's `sys_fork:` is followed by the global `flush_patch_two:` before
+    // its `call sparc_fork`).
+    for i in (0..items.asm.len().saturating_sub(1)).rev() {
+        if fallthrough.get(i) == Some(&true) && items.asm[i].calls.is_empty() {
+            let next = items.asm[i + 1].calls.clone();
+            let entry = &mut items.asm[i];
+            for c in next {
+                if !entry.calls.contains(&c) && c != entry.symbol {
+                    entry.calls.push(c);
+                }
+            }
+        }
+    }
     items
 }
 
@@ -209,7 +241,7 @@ mod tests {
                    \tjsr\tbar_impl // comment sys_not_this\n\
                    END(__sys_bar)\n\
                    #define sys_mmap2\tsys_mmap_pgoff\n";
-        let items = parse(src, "arch/foo/kernel/entry.S");
+        let items = parse(src, "arch/arm/kernel/entry-common.S");
         assert_eq!(items.asm.len(), 2);
         assert_eq!(items.asm[0].symbol, "sys_foo_wrapper");
         assert_eq!(items.asm[0].calls, ["sys_foo"]);
@@ -218,6 +250,21 @@ mod tests {
         assert_eq!(items.asm[1].calls, ["bar_impl"]);
         assert_eq!(items.aliases[0].name, "sys_mmap2");
         assert_eq!(items.aliases[0].target, "sys_mmap_pgoff");
+    }
+
+    #[test]
+    fn labels_fall_through_and_at_signs_decorate_off_arm() {
+        let src = "\t.globl\tsys_fork, patch_two\nsys_fork:\n\tmov\t%o7, %l5\npatch_two:\n\
+                   \tcall\tfoo_fork\n\tnop\nENTRY(sys_clone_wrapper)\n\tbl  @sys_clone\nEND(sys_clone_wrapper)\n";
+        let items = parse(src, "arch/foo/kernel/entry.S");
+        let fork = items.asm.iter().find(|e| e.symbol == "sys_fork").unwrap();
+        assert_eq!(fork.calls, ["foo_fork"]);
+        let clone = items
+            .asm
+            .iter()
+            .find(|e| e.symbol == "sys_clone_wrapper")
+            .unwrap();
+        assert_eq!(clone.calls, ["sys_clone"]);
     }
 
     #[test]

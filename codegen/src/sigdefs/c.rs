@@ -5,6 +5,7 @@
 
 use super::lex::{tokenize, Kind, Token};
 use super::{Alias, AsmEntry, DefKind, Definition, FileItems, Marker, Param};
+
 use std::collections::BTreeMap;
 
 /// Kernel annotations that are not part of a C type (sparse address spaces and friends).
@@ -37,8 +38,6 @@ const ANNOTATIONS: &[&str] = &[
 pub fn define_macro(name: &str) -> Option<(DefKind, usize)> {
     let (kind, rest) = if let Some(r) = name.strip_prefix("COMPAT_SYSCALL_DEFINE") {
         (DefKind::CompatSyscallDefine, r)
-    } else if let Some(r) = name.strip_prefix("SYSCALL32_DEFINE") {
-        (DefKind::SyscallDefine, r)
     } else if let Some(r) = name.strip_prefix("SYSCALL_DEFINE") {
         (DefKind::SyscallDefine, r)
     } else {
@@ -50,37 +49,53 @@ pub fn define_macro(name: &str) -> Option<(DefKind, usize)> {
     }
 }
 
-/// The state of the `#if` nesting: one entry per open conditional, the condition under which
-/// the current branch is taken (an expression in the preprocessor's syntax).
+/// The state of the `#if` nesting: one entry per open conditional.
 #[derive(Default)]
-struct Conditions {
-    /// For each open `#if`: the conditions of the branches seen so far, and the current one.
-    stack: Vec<(Vec<String>, String)>,
+pub struct Conditions {
+    stack: Vec<Branch>,
+}
+
+/// One open `#if`: the conditions of its earlier branches, and the current branch's own.
+struct Branch {
+    earlier: Vec<String>,
+    own: Option<String>,
+}
+
+impl Branch {
+    /// The condition under which the current branch is taken.
+    fn effective(&self) -> String {
+        let mut all: Vec<String> = self.earlier.iter().map(|p| format!("!({p})")).collect();
+        match &self.own {
+            Some(own) if all.is_empty() => return own.clone(),
+            Some(own) => all.push(format!("({own})")),
+            None => {}
+        }
+        all.join(" && ")
+    }
 }
 
 impl Conditions {
-    fn directive(&mut self, text: &str) {
+    /// Follows one directive (`if ...`, `else`, `endif`, ...; others are ignored).
+    pub fn directive(&mut self, text: &str) {
         let (word, rest) = text.split_once(' ').unwrap_or((text, ""));
         let rest = rest.trim();
+        let cond = match word {
+            "if" | "elif" => Some(rest.to_string()),
+            "ifdef" | "elifdef" => Some(format!("defined({rest})")),
+            "ifndef" | "elifndef" => Some(format!("!defined({rest})")),
+            _ => None,
+        };
         match word {
-            "if" => self.stack.push((Vec::new(), rest.to_string())),
-            "ifdef" => self.stack.push((Vec::new(), format!("defined({rest})"))),
-            "ifndef" => self.stack.push((Vec::new(), format!("!defined({rest})"))),
+            "if" | "ifdef" | "ifndef" => self.stack.push(Branch {
+                earlier: Vec::new(),
+                own: cond,
+            }),
             "elif" | "elifdef" | "elifndef" | "else" => {
-                if let Some((prev, cur)) = self.stack.last_mut() {
-                    prev.push(std::mem::take(cur));
-                    let new = match word {
-                        "elif" => rest.to_string(),
-                        "elifdef" => format!("defined({rest})"),
-                        "elifndef" => format!("!defined({rest})"),
-                        _ => String::new(),
-                    };
-                    let negated: Vec<String> = prev.iter().map(|p| format!("!({p})")).collect();
-                    let mut all = negated;
-                    if !new.is_empty() {
-                        all.push(format!("({new})"));
+                if let Some(b) = self.stack.last_mut() {
+                    if let Some(own) = b.own.take() {
+                        b.earlier.push(own);
                     }
-                    *cur = all.join(" && ");
+                    b.own = cond;
                 }
             }
             "endif" => {
@@ -91,11 +106,11 @@ impl Conditions {
     }
 
     /// The conditions in force, outermost first, without include guards.
-    fn current(&self) -> Vec<String> {
+    pub fn current(&self) -> Vec<String> {
         self.stack
             .iter()
-            .map(|(_, c)| c.clone())
-            .filter(|c| !is_include_guard(c))
+            .map(Branch::effective)
+            .filter(|c| !c.is_empty() && !is_include_guard(c))
             .collect()
     }
 }
@@ -248,17 +263,101 @@ fn c_param(tokens: &[Token<'_>]) -> Option<Param> {
 }
 
 /// The (type, name) pairs of a `SYSCALL_DEFINEn(name, type, arg, ...)` after the name.
-fn macro_params(args: &[&[Token<'_>]]) -> Option<Vec<Param>> {
-    if args.len() % 2 != 0 {
+pub fn pair_params(args: &[String]) -> Option<Vec<Param>> {
+    if !args.len().is_multiple_of(2) {
         return None;
     }
     args.chunks(2)
         .map(|pair| {
-            let name = render_type(pair[1]);
-            let ty = render_type(pair[0]);
-            (!name.is_empty() && !ty.is_empty()).then_some(Param { name, ty })
+            (!pair[0].is_empty() && !pair[1].is_empty()).then(|| Param {
+                ty: pair[0].clone(),
+                name: pair[1].clone(),
+            })
         })
         .collect()
+}
+
+/// A `SYSCALL_DEFINEn` whose arguments call macros (`compat_arg_u64_dual(pos)`, hexagon's
+/// `SC_ARG64(offset)`): its parameters are known once the macros are.
+#[derive(Debug, Clone)]
+pub struct PendingDef {
+    pub def: Definition,
+    pub args: Vec<String>,
+    pub count: usize,
+}
+
+/// A function-like macro that expands to part of an argument list:
+/// `#define compat_arg_u64_dual(name) u32, name##_lo, u32, name##_hi`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ArgMacro {
+    pub name: String,
+    pub params: Vec<String>,
+    pub body: String,
+    pub file: String,
+    pub conditions: Vec<String>,
+}
+
+/// `NAME(args)` as one rendered macro argument: the name and its arguments.
+pub fn macro_call(arg: &str) -> Option<(&str, Vec<String>)> {
+    let (name, rest) = arg.split_once('(')?;
+    let name = name.trim_end();
+    let inner = rest.strip_suffix(')')?;
+    let is_ident = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if !is_ident {
+        return None;
+    }
+    let tokens = tokenize(inner);
+    Some((
+        name,
+        split_commas(&tokens).into_iter().map(render_type).collect(),
+    ))
+}
+
+/// Expands the macro calls among `args` with `lookup` (one variant per macro name) and
+/// pairs the result into parameters; `None` if a call is unknown or the count is wrong.
+pub fn expand_params<'m>(
+    args: &[String],
+    count: usize,
+    lookup: impl Fn(&str) -> Option<&'m ArgMacro>,
+) -> Option<Vec<Param>> {
+    let mut flat = Vec::new();
+    for arg in args {
+        match macro_call(arg).and_then(|(name, call_args)| Some((lookup(name)?, call_args))) {
+            Some((m, call_args)) if m.params.len() == call_args.len() => {
+                let body = tokenize(&m.body);
+                let mut text = String::new();
+                let mut glue = false;
+                for t in &body {
+                    if t.is_punct('#') {
+                        glue = true;
+                        continue;
+                    }
+                    let piece = match m.params.iter().position(|p| *p == t.text) {
+                        Some(k) if t.kind == Kind::Ident => call_args[k].as_str(),
+                        _ => t.text.as_ref(),
+                    };
+                    if !glue && !text.is_empty() {
+                        text.push(' ');
+                    }
+                    text.push_str(piece);
+                    glue = false;
+                }
+                let tokens = tokenize(&text);
+                flat.extend(split_commas(&tokens).into_iter().map(render_type));
+            }
+            Some(_) => return None,
+            None if macro_call(arg).is_some_and(|(n, _)| lookup(n).is_none())
+                && !arg.contains('*') =>
+            {
+                return None
+            }
+            None => flat.push(arg.clone()),
+        }
+    }
+    if flat.len() != 2 * count {
+        return None;
+    }
+    pair_params(&flat)
 }
 
 /// Identifiers that start a declaration but never a syscall entry point.
@@ -334,6 +433,15 @@ pub fn parse(src: &str, file: &str) -> FileItems {
         let name = t.text.as_ref();
         let macros: Vec<String> = match local_macros.get(name) {
             Some(targets) => targets.clone(),
+            // `SYSCALL32_DEFINEn` is `COMPAT_SYSCALL_DEFINEn` on kernels with CONFIG_COMPAT
+            // and `SYSCALL_DEFINEn` on the others (include/linux/syscalls.h).
+            None if name.starts_with("SYSCALL32_DEFINE") => {
+                let n = &name["SYSCALL32_DEFINE".len()..];
+                vec![
+                    format!("SYSCALL_DEFINE{n}"),
+                    format!("COMPAT_SYSCALL_DEFINE{n}"),
+                ]
+            }
             None if define_macro(name).is_some() => vec![name.to_string()],
             None => Vec::new(),
         };
@@ -348,28 +456,36 @@ pub fn parse(src: &str, file: &str) -> FileItems {
                 && !sym.is_empty()
                 && sym.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
             {
+                // Arguments as written; macro calls such as `compat_arg_u64_dual(pos)` are
+                // expanded after the scan, when every header's macros are known.
+                let raw: Vec<String> = args[1..].iter().map(|a| render_type(a)).collect();
                 for m in macros {
                     let Some((kind, n)) = define_macro(&m) else {
                         continue;
                     };
-                    let Some(params) = macro_params(&args[1..]) else {
-                        continue;
-                    };
-                    if params.len() != n {
-                        continue;
-                    }
                     let prefix = match kind {
                         DefKind::CompatSyscallDefine => "compat_sys_",
                         _ => "sys_",
                     };
-                    items.defs.push(Definition {
+                    let def = Definition {
                         symbol: format!("{prefix}{sym}"),
-                        params,
+                        params: Vec::new(),
                         file: file.to_string(),
                         line: t.line,
                         kind,
                         conditions: conds.current(),
-                    });
+                    };
+                    if raw.len() == 2 * n {
+                        if let Some(params) = pair_params(&raw) {
+                            items.defs.push(Definition { params, ..def });
+                        }
+                    } else {
+                        items.pending.push(PendingDef {
+                            def,
+                            args: raw.clone(),
+                            count: n,
+                        });
+                    }
                 }
             }
             i = close + 1;
@@ -420,6 +536,7 @@ pub fn parse(src: &str, file: &str) -> FileItems {
                     calls: vec![target],
                     file: file.to_string(),
                     line: t.line,
+                    conditions: conds.current(),
                 });
                 i = close + 1;
                 continue;
@@ -469,6 +586,10 @@ fn directive(
     let Some(rest) = text.strip_prefix("define ") else {
         return;
     };
+    if let Some(m) = arg_macro(rest, file, conds) {
+        items.macros.push(m);
+        return;
+    }
     let mut words = rest.split_whitespace();
     let (Some(name), Some(target), None) = (words.next(), words.next(), words.next()) else {
         return;
@@ -496,6 +617,34 @@ fn directive(
             conditions: conds.current(),
         });
     }
+}
+
+/// `NAME(params) body` where the body is a piece of an argument list: it has a comma
+/// outside brackets (and usually pastes `##` names).
+fn arg_macro(rest: &str, file: &str, conds: &Conditions) -> Option<ArgMacro> {
+    let open = rest.find('(')?;
+    let name = &rest[..open];
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return None;
+    }
+    let close = open + rest[open..].find(')')?;
+    let params: Vec<String> = rest[open + 1..close]
+        .split(',')
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    let body = rest[close + 1..].trim();
+    let tokens = tokenize(body);
+    if !body.contains("##") || split_commas(&tokens).len() < 2 {
+        return None;
+    }
+    Some(ArgMacro {
+        name: name.to_string(),
+        params,
+        body: body.to_string(),
+        file: file.to_string(),
+        conditions: conds.current(),
+    })
 }
 
 #[cfg(test)]

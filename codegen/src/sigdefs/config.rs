@@ -3,6 +3,8 @@
 //! macros its headers define. Conditions are evaluated three-valued: true, false, or unknown
 //! (a user-chosen option such as `CONFIG_COMPAT`).
 
+use super::c::Conditions;
+use super::lex::{tokenize, Kind};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -15,28 +17,124 @@ pub struct ArchConfig {
     pub selects: BTreeSet<String>,
     /// Kconfig symbols the arch selects under a condition (`select X if Y`): unknown.
     pub maybe: BTreeSet<String>,
-    /// `__ARCH_WANT_*` macros `#define`d in the arch's headers.
+    /// `__ARCH_WANT_*` macros `#define`d in the arch's headers outside any `#if`.
     pub wants: BTreeSet<String>,
+    /// `__ARCH_WANT_*` macros `#define`d only under an `#if`: unknown.
+    pub maybe_wants: BTreeSet<String>,
+    /// Kconfig symbols known to be off: the other options of a `choice` whose default
+    /// the arch takes, and options that depend on `BROKEN`.
+    pub off: BTreeSet<String>,
     /// Promptless `bool` symbols of the generic `arch/Kconfig`, false unless selected.
     pub select_only: BTreeSet<String>,
+    /// Symbols that are on exactly on 64-bit kernels (`64BIT`, x86's `X86_64`).
+    pub bits64: BTreeSet<String>,
+    /// Symbols that are on exactly on 32-bit kernels (`32BIT`, sparc's `SPARC32`).
+    pub bits32: BTreeSet<String>,
+    /// Options only a 64-bit kernel can have (`IA32_EMULATION`, `MIPS32_O32`).
+    pub needs64: BTreeSet<String>,
+    /// Options only a 32-bit kernel can have.
+    pub needs32: BTreeSet<String>,
+    /// `select` lines: (symbol selected, the symbol whose block selects it, its `if`).
+    pub selected_by: Vec<(String, String, Option<String>)>,
+    /// Kconfig reading's raw material for the width symbols: (symbol, expression it equals).
+    #[serde(skip)]
+    width_rules: Vec<(String, String)>,
+    /// (symbol, one of its `depends on` expressions).
+    #[serde(skip)]
+    needs: Vec<(String, String)>,
 }
 
 impl ArchConfig {
-    /// The value of a preprocessor identifier on this arch: `Some` when known.
-    fn value(&self, ident: &str) -> Option<bool> {
+    /// The value of a preprocessor identifier on this arch, for a kernel of `bits` (32 or
+    /// 64; 0 when not known): `Some` when known. `depth` bounds the chains of `select`s.
+    fn value_at(&self, ident: &str, bits: u32, depth: usize) -> Option<bool> {
         if let Some(sym) = ident.strip_prefix("CONFIG_") {
-            if self.selects.contains(sym) {
-                return Some(true);
-            }
-            if self.maybe.contains(sym) {
-                return None;
-            }
-            return self.select_only.contains(sym).then_some(false);
+            return self.symbol(sym, bits, depth);
         }
         if ident.starts_with("__ARCH_WANT_") {
+            if self.maybe_wants.contains(ident) {
+                return None;
+            }
             return Some(self.wants.contains(ident));
         }
         None
+    }
+
+    /// The value of Kconfig symbol `sym` (without `CONFIG_`).
+    fn symbol(&self, sym: &str, bits: u32, depth: usize) -> Option<bool> {
+        if bits == 32 || bits == 64 {
+            if self.bits64.contains(sym) {
+                return Some(bits == 64);
+            }
+            if self.bits32.contains(sym) {
+                return Some(bits == 32);
+            }
+            if (self.needs64.contains(sym) && bits == 32)
+                || (self.needs32.contains(sym) && bits == 64)
+            {
+                return Some(false);
+            }
+        }
+        if self.selects.contains(sym) {
+            return Some(true);
+        }
+        if self.off.contains(sym) {
+            return Some(false);
+        }
+        // Selected by another symbol (`select CLONE_BACKWARDS` under x86's `X86_32`), maybe
+        // under a condition (`select OLD_SIGACTION if PPC32`).
+        let mut all_false = true;
+        if depth < 6 {
+            for (target, by, cond) in &self.selected_by {
+                if target != sym {
+                    continue;
+                }
+                let on = self.symbol(by, bits, depth + 1);
+                let cond = match cond {
+                    Some(c) => self.kconfig_expr(c, bits, depth + 1),
+                    None => Some(true),
+                };
+                match and(on, cond) {
+                    Some(true) => return Some(true),
+                    Some(false) => {}
+                    None => all_false = false,
+                }
+            }
+        } else {
+            all_false = false;
+        }
+        if self.maybe.contains(sym) {
+            return None;
+        }
+        (all_false && self.select_only.contains(sym)).then_some(false)
+    }
+
+    /// A Kconfig expression (`X86_32`, `!64BIT && FOO`), evaluated like an `#if`.
+    fn kconfig_expr(&self, expr: &str, bits: u32, depth: usize) -> Option<bool> {
+        let mut text = String::new();
+        for t in tokens(expr) {
+            if t.bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_')
+                && t != "y"
+                && t != "n"
+            {
+                text.push_str(&format!(" defined(CONFIG_{t})"));
+            } else {
+                text.push(' ');
+                text.push_str(&t);
+            }
+        }
+        let tokens = tokens(&text);
+        let mut p = Parser {
+            tokens: &tokens,
+            pos: 0,
+            config: self,
+            bits,
+            depth,
+        };
+        let v = p.or_expr();
+        (p.pos == tokens.len()).then_some(v).flatten()
     }
 }
 
@@ -60,6 +158,7 @@ pub fn scan(src: &Path) -> Result<std::collections::BTreeMap<String, ArchConfig>
         };
         read_kconfigs(&entry.path(), &mut config)?;
         read_wants(&entry.path().join("include"), &mut config)?;
+        config.settle_widths();
         out.insert(name, config);
     }
     Ok(out)
@@ -102,7 +201,8 @@ fn read_kconfigs(dir: &Path, config: &mut ArchConfig) -> Result<()> {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if entry.file_type().is_ok_and(|t| t.is_dir()) {
-            if name != "include" && name != "boot" {
+            // `arch/x86/um/` configures user-mode Linux, not x86.
+            if name != "include" && name != "boot" && name != "um" {
                 read_kconfigs(&path, config)?;
             }
         } else if name.starts_with("Kconfig") {
@@ -114,29 +214,217 @@ fn read_kconfigs(dir: &Path, config: &mut ArchConfig) -> Result<()> {
     Ok(())
 }
 
-/// `select X` (always) and `select X if Y` (maybe) lines; the arch's top-level `config`
-/// entry holds most of them. Selects from a sub-option are only as certain as the option,
-/// so everything but the first `config` block of a file counts as maybe.
+/// One `config` block of a Kconfig file, as far as it matters here.
+#[derive(Default)]
+struct Block {
+    name: String,
+    /// The `def_bool` expression, if any.
+    def_bool: Option<String>,
+    /// The `depends on` expressions.
+    depends: Vec<String>,
+    /// `default y if S` lines: the conditions.
+    default_y_if: Vec<String>,
+    /// An unconditional `default y`.
+    default_y: bool,
+    /// Whether the user is asked (`bool "..."`, `prompt`).
+    prompt: bool,
+}
+
+/// Reads one Kconfig file of an arch:
+/// - `select X [if C]` is recorded with the block that selects it, and holds when that
+///   block's symbol (and C) does;
+/// - `config X` with an unconditional `def_bool y` (or a promptless `default y`) and no
+///   `depends on` is on;
+/// - a `choice` with an unconditional `default X` turns X on and its other options off
+///   (the arch's default configuration);
+/// - an option that `depends on BROKEN` is off;
+/// - the symbols that say "64-bit kernel" or "32-bit kernel" ([`ArchConfig::bits64`]).
 fn read_selects(text: &str, config: &mut ArchConfig) {
-    let mut block = 0usize;
+    let mut current: Option<Block> = None;
+    // Inside a `choice`: its default and its options.
+    let mut choice: Option<(Option<String>, Vec<String>)> = None;
+    let finish = |current: &mut Option<Block>, config: &mut ArchConfig| {
+        let Some(b) = current.take() else { return };
+        let def_y = b.def_bool.as_deref() == Some("y") || (b.default_y && !b.prompt);
+        if b.depends
+            .iter()
+            .any(|d| d.split_whitespace().any(|w| w == "BROKEN"))
+        {
+            config.off.insert(b.name.clone());
+        } else if def_y && b.depends.is_empty() {
+            config.maybe.remove(&b.name);
+            config.selects.insert(b.name.clone());
+        } else if def_y && !config.selects.contains(&b.name) {
+            config.maybe.insert(b.name.clone());
+        }
+        // A promptless `bool` whose only default is `default y if S` is S (powerpc's
+        // `PPC32`: `default y if !PPC64`; its `64BIT`: `default y if PPC64`).
+        if let ([cond], false, None) = (b.default_y_if.as_slice(), b.prompt, &b.def_bool) {
+            if b.depends.is_empty() && !b.default_y {
+                config.width_rules.push((b.name.clone(), cond.clone()));
+            }
+        }
+        match (b.def_bool.as_deref(), b.depends.as_slice()) {
+            (Some("y"), [dep]) => config.width_rules.push((b.name.clone(), dep.clone())),
+            (Some(expr), []) if expr != "y" && expr != "n" => {
+                config.width_rules.push((b.name.clone(), expr.to_string()));
+            }
+            _ => {}
+        }
+        for dep in &b.depends {
+            config.needs.push((b.name.clone(), dep.clone()));
+        }
+    };
     for line in text.lines() {
-        let t = line.trim();
-        if t.starts_with("config ") || t.starts_with("menuconfig ") {
-            block += 1;
+        let t = super::lex::normalise_space(line);
+        let t = t.as_str();
+        if let Some(name) = t
+            .strip_prefix("config ")
+            .or_else(|| t.strip_prefix("menuconfig "))
+        {
+            finish(&mut current, config);
+            let name = name.trim().to_string();
+            if let Some((_, options)) = choice.as_mut() {
+                options.push(name.clone());
+            }
+            current = Some(Block {
+                name,
+                ..Block::default()
+            });
+            continue;
+        }
+        if t == "choice" {
+            finish(&mut current, config);
+            choice = Some((None, Vec::new()));
+            continue;
+        }
+        if t == "endchoice" {
+            finish(&mut current, config);
+            if let Some((Some(default), options)) = choice.take() {
+                for o in options {
+                    if o == default {
+                        if !config.off.contains(&o) {
+                            config.maybe.remove(&o);
+                            config.selects.insert(o);
+                        }
+                    } else if !config.selects.contains(&o) {
+                        config.off.insert(o);
+                    }
+                }
+            }
+            choice = None;
+            continue;
+        }
+        if let Some(rest) = t.strip_prefix("default ") {
+            match current.as_mut() {
+                Some(b) => {
+                    if let Some(cond) = rest.strip_prefix("y if ") {
+                        b.default_y_if.push(cond.trim().to_string());
+                    } else if rest.trim() == "y" {
+                        b.default_y = true;
+                    }
+                }
+                None => {
+                    if let Some((default @ None, _)) = choice.as_mut() {
+                        if !rest.contains(" if ") {
+                            *default = Some(rest.trim().to_string());
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        if let Some(rest) = t.strip_prefix("depends on ") {
+            if let Some(b) = current.as_mut() {
+                b.depends.push(rest.trim().to_string());
+            }
+            continue;
+        }
+        if let Some(rest) = t.strip_prefix("def_bool ") {
+            if let Some(b) = current.as_mut() {
+                b.def_bool = Some(rest.split(" if ").next().unwrap_or("").trim().to_string());
+                if rest.contains(" if ") {
+                    b.depends.push(String::from("CONDITIONAL_DEFAULT"));
+                }
+            }
+            continue;
+        }
+        if t.starts_with("bool \"") || t.starts_with("prompt ") || t.starts_with("tristate \"") {
+            if let Some(b) = current.as_mut() {
+                b.prompt = true;
+            }
+            continue;
         }
         let Some(rest) = t.strip_prefix("select ") else {
             continue;
         };
-        let mut words = rest.split_whitespace();
-        let Some(sym) = words.next() else { continue };
-        let conditional = words.next().is_some();
-        if conditional || block != 1 {
-            if !config.selects.contains(sym) {
-                config.maybe.insert(sym.to_string());
+        let Some(b) = current.as_ref() else { continue };
+        let (sym, cond) = match rest.split_once(" if ") {
+            Some((sym, cond)) => (sym.trim(), Some(cond.trim().to_string())),
+            None => (rest.trim(), None),
+        };
+        config
+            .selected_by
+            .push((sym.to_string(), b.name.clone(), cond));
+    }
+    finish(&mut current, config);
+}
+
+impl ArchConfig {
+    /// Works out, from the rules Kconfig reading collected, which symbols mean "64-bit
+    /// kernel" or "32-bit kernel" (`64BIT`, `32BIT`; x86's `X86_64` is `def_bool y` with
+    /// `depends on 64BIT`, sparc's `SPARC32` is `def_bool !64BIT`, powerpc's `64BIT` is
+    /// `default y if PPC64`), and which options need one of them (`IA32_EMULATION` depends
+    /// on `X86_64`).
+    fn settle_widths(&mut self) {
+        self.bits64.insert("64BIT".into());
+        self.bits32.insert("32BIT".into());
+        // Each rule says `name` equals `expr` (a symbol, maybe negated); it works both ways.
+        let mut rules: Vec<(String, bool, String)> = Vec::new();
+        for (name, expr) in &self.width_rules {
+            let expr = expr.trim();
+            let (neg, sym) = match expr.strip_prefix('!') {
+                Some(s) => (true, s.trim()),
+                None => (false, expr),
+            };
+            if sym.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+                rules.push((name.clone(), neg, sym.to_string()));
+                rules.push((sym.to_string(), neg, name.clone()));
             }
-        } else {
-            config.maybe.remove(sym);
-            config.selects.insert(sym.to_string());
+        }
+        loop {
+            let before = self.bits64.len() + self.bits32.len();
+            for (name, neg, sym) in &rules {
+                let (is64, is32) = (self.bits64.contains(sym), self.bits32.contains(sym));
+                if !(is64 || is32) {
+                    continue;
+                }
+                // `name` is on exactly when `sym` is (or, negated, when it is not).
+                if is64 != *neg && !self.bits32.contains(name) {
+                    self.bits64.insert(name.clone());
+                } else if is32 != *neg && !self.bits64.contains(name) {
+                    self.bits32.insert(name.clone());
+                }
+            }
+            if self.bits64.len() + self.bits32.len() == before {
+                break;
+            }
+        }
+        for (name, dep) in &self.needs {
+            for term in dep.split("&&") {
+                let term = term.trim().trim_matches(|c| c == '(' || c == ')');
+                let (neg, sym) = match term.strip_prefix('!') {
+                    Some(s) => (true, s.trim()),
+                    None => (false, term),
+                };
+                if self.bits64.contains(sym) != neg
+                    && (self.bits64.contains(sym) || self.bits32.contains(sym))
+                {
+                    self.needs64.insert(name.clone());
+                } else if self.bits32.contains(sym) || self.bits64.contains(sym) {
+                    self.needs32.insert(name.clone());
+                }
+            }
         }
     }
 }
@@ -152,28 +440,45 @@ fn read_wants(dir: &Path, config: &mut ArchConfig) -> Result<()> {
         } else if path.extension().is_some_and(|e| e == "h") {
             let text =
                 std::fs::read_to_string(&path).map_err(|e| Error::io("read header", &path, e))?;
-            for line in text.lines() {
-                let mut words = line.split_whitespace();
-                if let (Some("#define"), Some(m)) = (words.next(), words.next()) {
-                    if m.starts_with("__ARCH_WANT_") {
-                        config.wants.insert(m.to_string());
-                    }
-                }
+            if text.contains("__ARCH_WANT_") {
+                read_wants_from(&text, config);
             }
         }
     }
     Ok(())
 }
 
+/// `#define __ARCH_WANT_X` lines: certain outside any `#if`, maybe inside one.
+fn read_wants_from(text: &str, config: &mut ArchConfig) {
+    let mut conds = Conditions::default();
+    for t in tokenize(text) {
+        if t.kind != Kind::Directive {
+            continue;
+        }
+        conds.directive(&t.text);
+        let mut words = t.text.split_whitespace();
+        if let (Some("define"), Some(m)) = (words.next(), words.next()) {
+            if m.starts_with("__ARCH_WANT_") {
+                if conds.current().is_empty() {
+                    config.maybe_wants.remove(m);
+                    config.wants.insert(m.to_string());
+                } else if !config.wants.contains(m) {
+                    config.maybe_wants.insert(m.to_string());
+                }
+            }
+        }
+    }
+}
+
 /// Whether all of `conditions` hold on an arch (`None`: unknown, or no configuration read).
-pub fn holds(config: Option<&ArchConfig>, conditions: &[String]) -> Option<bool> {
+pub fn holds(config: Option<&ArchConfig>, bits: u32, conditions: &[String]) -> Option<bool> {
     if conditions.is_empty() {
         return Some(true);
     }
     let config = config?;
     let mut all = Some(true);
     for c in conditions {
-        all = and(all, eval(config, c));
+        all = and(all, eval(config, bits, c));
         if all == Some(false) {
             break;
         }
@@ -197,13 +502,16 @@ fn or(a: Option<bool>, b: Option<bool>) -> Option<bool> {
     }
 }
 
-/// Evaluates one `#if` expression; anything it does not understand is unknown.
-pub fn eval(config: &ArchConfig, expr: &str) -> Option<bool> {
+/// Evaluates one `#if` expression for a kernel of `bits` (0: either); anything it does not
+/// understand is unknown.
+pub fn eval(config: &ArchConfig, bits: u32, expr: &str) -> Option<bool> {
     let tokens = tokens(expr);
     let mut p = Parser {
         tokens: &tokens,
         pos: 0,
         config,
+        bits,
+        depth: 0,
     };
     let v = p.or_expr();
     if p.pos == tokens.len() {
@@ -242,6 +550,8 @@ struct Parser<'t> {
     tokens: &'t [String],
     pos: usize,
     config: &'t ArchConfig,
+    bits: u32,
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -301,7 +611,7 @@ impl Parser<'_> {
                     }
                     self.pos += 1;
                 }
-                ident.and_then(|i| self.config.value(&i))
+                ident.and_then(|i| self.config.value_at(&i, self.bits, self.depth))
             }
             Some(t) if t.bytes().all(|b| b.is_ascii_digit()) => {
                 let v = t != "0";
@@ -318,7 +628,7 @@ impl Parser<'_> {
                     }
                     return None;
                 }
-                self.config.value(&t)
+                self.config.value_at(&t, self.bits, self.depth)
             }
             None => None,
         }
@@ -347,13 +657,90 @@ mod tests {
     #[test]
     fn selects_and_wants() {
         let c = config();
-        assert_eq!(eval(&c, "defined(CONFIG_CLONE_BACKWARDS)"), Some(true));
-        assert_eq!(eval(&c, "defined(CONFIG_CLONE_BACKWARDS2)"), Some(false));
-        assert_eq!(eval(&c, "defined(CONFIG_HAVE_X)"), None);
-        assert_eq!(eval(&c, "defined(CONFIG_ONLY_MAYBE)"), None);
-        assert_eq!(eval(&c, "defined(CONFIG_HAVE_PROMPT)"), None);
-        assert_eq!(eval(&c, "defined(__ARCH_WANT_SYS_CLONE)"), Some(true));
-        assert_eq!(eval(&c, "defined(__ARCH_WANT_SYS_FORK)"), Some(false));
+        assert_eq!(eval(&c, 0, "defined(CONFIG_CLONE_BACKWARDS)"), Some(true));
+        assert_eq!(eval(&c, 0, "defined(CONFIG_CLONE_BACKWARDS2)"), Some(false));
+        assert_eq!(eval(&c, 0, "defined(CONFIG_HAVE_X)"), None);
+        assert_eq!(eval(&c, 0, "defined(CONFIG_ONLY_MAYBE)"), None);
+        assert_eq!(eval(&c, 0, "defined(CONFIG_HAVE_PROMPT)"), None);
+        assert_eq!(eval(&c, 0, "defined(__ARCH_WANT_SYS_CLONE)"), Some(true));
+        assert_eq!(eval(&c, 0, "defined(__ARCH_WANT_SYS_FORK)"), Some(false));
+    }
+
+    #[test]
+    fn choices_def_bools_and_broken() {
+        let mut c = ArchConfig::default();
+        read_selects(
+            "config ARCHY\n\tdef_bool y\n\nconfig BIG\n\tdef_bool y\n\n\
+             config SOMETIMES\n\tdef_bool y\n\tdepends on OTHER\n\n\
+             choice\n\tprompt \"Endianness\"\n\tdefault LITTLE\n\n\
+             config BIGGER\n\tbool \"Big\"\n\nconfig LITTLE\n\tbool \"Little\"\n\nendchoice\n\
+             config ODD\n\tbool \"odd\"\n\tdepends on BROKEN\n",
+            &mut c,
+        );
+        assert_eq!(eval(&c, 0, "defined(CONFIG_BIG)"), Some(true));
+        assert_eq!(eval(&c, 0, "defined(CONFIG_SOMETIMES)"), None);
+        assert_eq!(eval(&c, 0, "defined(CONFIG_LITTLE)"), Some(true));
+        assert_eq!(eval(&c, 0, "defined(CONFIG_BIGGER)"), Some(false));
+        assert_eq!(eval(&c, 0, "defined(CONFIG_ODD)"), Some(false));
+    }
+
+    #[test]
+    fn wants_under_if_are_unknown() {
+        let mut c = ArchConfig::default();
+        read_wants_from(
+            "#ifndef _ASM_X_H\n#define _ASM_X_H\n#define __ARCH_WANT_A\n\
+             #ifdef CONFIG_32BIT\n# define __ARCH_WANT_B\n#endif\n#endif\n",
+            &mut c,
+        );
+        assert_eq!(eval(&c, 0, "defined(__ARCH_WANT_A)"), Some(true));
+        assert_eq!(eval(&c, 0, "defined(__ARCH_WANT_B)"), None);
+        assert_eq!(eval(&c, 0, "defined(__ARCH_WANT_C)"), Some(false));
+    }
+
+    #[test]
+    fn kernel_width_symbols() {
+        let mut c = ArchConfig::default();
+        read_selects(
+            "config ARCHY\n\tdef_bool y\n\nconfig 64BIT\n\tbool \"64-bit\"\n\n\
+             config ARCHY_64\n\tdef_bool y\n\tdepends on 64BIT\n\n\
+             config ARCHY_32\n\tdef_bool !64BIT\n\n\
+             config EMU32\n\tbool \"emulation\"\n\tdepends on ARCHY_64 && HOSTY\n",
+            &mut c,
+        );
+        read_selects(
+            "config PPCISH64\n\tbool \"64-bit kernel\"\n\nconfig 32BIT\n\tbool\n\tdefault y if PPCISH32\n\n\
+             config PPCISH32\n\tdef_bool y\n\tdepends on !PPCISH64\n",
+            &mut c,
+        );
+        c.settle_widths();
+        assert_eq!(eval(&c, 64, "defined(CONFIG_ARCHY_64)"), Some(true));
+        assert_eq!(eval(&c, 32, "defined(CONFIG_ARCHY_64)"), Some(false));
+        assert_eq!(eval(&c, 32, "defined(CONFIG_ARCHY_32)"), Some(true));
+        assert_eq!(eval(&c, 0, "defined(CONFIG_ARCHY_32)"), None);
+        assert_eq!(eval(&c, 32, "defined(CONFIG_EMU32)"), Some(false));
+        assert_eq!(eval(&c, 64, "defined(CONFIG_EMU32)"), None);
+        assert_eq!(eval(&c, 64, "defined(CONFIG_PPCISH64)"), Some(true));
+        assert_eq!(eval(&c, 64, "defined(CONFIG_PPCISH32)"), Some(false));
+        assert_eq!(eval(&c, 32, "!defined(CONFIG_64BIT)"), Some(true));
+    }
+
+    #[test]
+    fn selects_follow_the_selecting_symbol() {
+        let mut c = ArchConfig::default();
+        read_selects(
+            "config 64BIT\n\tbool \"64-bit kernel\"\n\n\
+             config ISH_32\n\tdef_bool y\n\tdepends on !64BIT\n\tselect BACKWARDS\n\n\
+             config ISH\n\tbool\n\tdefault y\n\tselect OLD_ACTION if ISH_32\n\tselect ALWAYS\n",
+            &mut c,
+        );
+        c.select_only = promptless_bools("config BACKWARDS\n\tbool\n\nconfig OLD_ACTION\n\tbool\n");
+        c.settle_widths();
+        assert_eq!(eval(&c, 64, "defined(CONFIG_BACKWARDS)"), Some(false));
+        assert_eq!(eval(&c, 32, "defined(CONFIG_BACKWARDS)"), Some(true));
+        assert_eq!(eval(&c, 0, "defined(CONFIG_BACKWARDS)"), None);
+        assert_eq!(eval(&c, 64, "defined(CONFIG_OLD_ACTION)"), Some(false));
+        assert_eq!(eval(&c, 32, "defined(CONFIG_OLD_ACTION)"), Some(true));
+        assert_eq!(eval(&c, 0, "defined(CONFIG_ALWAYS)"), Some(true));
     }
 
     #[test]
@@ -362,6 +749,7 @@ mod tests {
         assert_eq!(
             eval(
                 &c,
+                0,
                 "!(defined(CONFIG_CLONE_BACKWARDS)) && (defined(CONFIG_CLONE_BACKWARDS2))"
             ),
             Some(false)
@@ -369,6 +757,7 @@ mod tests {
         assert_eq!(
             eval(
                 &c,
+                0,
                 "defined(CONFIG_COMPAT) || defined(CONFIG_CLONE_BACKWARDS)"
             ),
             Some(true)
@@ -376,16 +765,17 @@ mod tests {
         assert_eq!(
             eval(
                 &c,
+                0,
                 "defined(CONFIG_COMPAT) && defined(CONFIG_CLONE_BACKWARDS)"
             ),
             None
         );
         assert_eq!(
-            eval(&c, "IS_ENABLED(CONFIG_CLONE_BACKWARDS2) || 0"),
+            eval(&c, 0, "IS_ENABLED(CONFIG_CLONE_BACKWARDS2) || 0"),
             Some(false)
         );
-        assert_eq!(eval(&c, "BITS_PER_LONG == 32"), None);
-        assert_eq!(holds(Some(&c), &[]), Some(true));
-        assert_eq!(holds(None, &["defined(X)".into()]), None);
+        assert_eq!(eval(&c, 0, "BITS_PER_LONG == 32"), None);
+        assert_eq!(holds(Some(&c), 0, &[]), Some(true));
+        assert_eq!(holds(None, 0, &["defined(X)".into()]), None);
     }
 }
