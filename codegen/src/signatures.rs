@@ -34,6 +34,7 @@ const SCANNER_SOURCE: &[&str] = &[
     include_str!("sigdefs/asm.rs"),
     include_str!("sigdefs/c.rs"),
     include_str!("sigdefs/config.rs"),
+    include_str!("sigdefs/kbuild.rs"),
     include_str!("sigdefs/lex.rs"),
 ];
 
@@ -116,14 +117,35 @@ impl AbiSignatures {
 
 /// Joins an ABI's reconciled entry points with the definitions of its kernel arch.
 pub fn build(spec: &AbiSpec, entries: &[EntryPoint], defs: &Definitions) -> AbiSignatures {
+    let arch = spec.kernel_arch;
+    let bits = kernel_bits(spec);
     let syscalls = entries
         .iter()
         .map(|e| {
-            let implemented = e.implemented() || e.private;
+            // A table entry nothing defines but `COND_SYSCALL` (kernel/sys_ni.c) links to
+            // sys_ni_syscall: ENOSYS, like an empty row.
+            let stub = e
+                .entry
+                .as_deref()
+                .is_some_and(|symbol| defs.not_implemented_on(arch, bits, symbol));
+            let implemented = (e.implemented() && !stub) || e.private;
             let (signature, unresolved) = match &e.entry {
                 None if e.private => (None, Some(e.origin.clone())),
                 None => (None, None),
-                Some(symbol) => match defs.resolve(spec.kernel_arch, symbol) {
+                Some(_) if stub => (None, None),
+                Some(symbol) => match defs.resolve_on(arch, bits, symbol) {
+                    // The sigreturn family restores the signal frame from the user stack and
+                    // reads no argument register: where an arch's C function takes the saved
+                    // registers, the call still takes no arguments (as the arches that declare
+                    // it say: `SYSCALL_DEFINE0(rt_sigreturn)`, arch/x86/kernel/signal_64.c).
+                    Some(d) if d.takes_pt_regs() && is_sigreturn(&e.name) => (
+                        Some(Signature {
+                            args: Vec::new(),
+                            registers: 0,
+                            defined_at: format!("{}:{}", d.file, d.line),
+                        }),
+                        None,
+                    ),
                     Some(d) if d.takes_pt_regs() => (
                         None,
                         Some(format!(
@@ -155,7 +177,7 @@ pub fn build(spec: &AbiSpec, entries: &[EntryPoint], defs: &Definitions) -> AbiS
                     None => (
                         None,
                         Some(
-                            defs.why_unresolved(spec.kernel_arch, symbol)
+                            defs.why_unresolved_on(arch, bits, symbol)
                                 .unwrap_or_else(|| "no definition found".to_string()),
                         ),
                     ),
@@ -175,6 +197,21 @@ pub fn build(spec: &AbiSpec, entries: &[EntryPoint], defs: &Definitions) -> AbiS
     AbiSignatures {
         abi: spec.name.to_string(),
         syscalls,
+    }
+}
+
+/// `sigreturn`, `rt_sigreturn` (and arch spellings such as `osf_sigreturn`).
+fn is_sigreturn(name: &str) -> bool {
+    name == "sigreturn" || name.ends_with("_sigreturn")
+}
+
+/// The width of the kernel that runs the ABI's entry column: 64 for the 64-bit ABIs, for
+/// x32 and mips n32 (64-bit registers) and for ABIs whose entries are a 64-bit kernel's
+/// compat column (s390); 32 for the other 32-bit ABIs.
+pub fn kernel_bits(spec: &AbiSpec) -> u32 {
+    match spec.syscall_table.entry {
+        crate::abi::EntryColumn::Compat => 64,
+        crate::abi::EntryColumn::Native => u32::from(spec.arg_registers.bits),
     }
 }
 

@@ -38,7 +38,14 @@ const TREE: &[(&str, &str)] = &[
     ),
     (
         "arch/arm/tools/syscall.tbl",
-        "180\tcommon\tpread64\tsys_pread64\tsys_oabi_pread64\n",
+        "180\tcommon\tpread64\tsys_pread64\tsys_oabi_pread64\n\
+         173\tcommon\trt_sigreturn\tsys_rt_sigreturn\n\
+         120\tcommon\tclone\tsys_clone\n",
+    ),
+    (
+        "arch/arm/kernel/signal.c",
+        "asmlinkage int sys_rt_sigreturn(struct pt_regs *regs)\n{\n\treturn 0;\n}\n\
+         asmlinkage int sys_clone(struct pt_regs *regs)\n{\n\treturn 0;\n}\n",
     ),
     (
         "arch/arm64/tools/syscall_32.tbl",
@@ -93,6 +100,19 @@ fn the_pair_and_its_pad() {
     );
     let x86_64 = built("x86_64");
     assert_eq!(regs_of(&x86_64, "pread64").0, 4);
+}
+
+#[test]
+fn saved_registers_are_not_arguments() {
+    let arm = built("arm");
+    let find = |name: &str| arm.syscalls.iter().find(|s| s.name == name).unwrap();
+    // sigreturn reads no argument register, whatever its C function takes.
+    let rt = find("rt_sigreturn");
+    assert_eq!(rt.signature.as_ref().map(|s| s.registers), Some(0));
+    // Anything else taking the saved registers has no declared arguments: unresolved.
+    let clone = find("clone");
+    assert!(clone.signature.is_none());
+    assert!(clone.unresolved.as_deref().unwrap().contains("pt_regs"));
 }
 
 #[test]
@@ -337,7 +357,7 @@ fn register_rules_agree_with_the_compat_entries() {
             if !sig.args.iter().any(|a| a.count == 2) {
                 continue;
             }
-            let Some(c) = defs.resolve(compat_arch, compat) else {
+            let Some(c) = defs.resolve_on(compat_arch, 64, compat) else {
                 continue;
             };
             if c.params.iter().any(|p| crate::registers::is_64_bit(&p.ty)) {
