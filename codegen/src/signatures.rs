@@ -117,71 +117,117 @@ impl AbiSignatures {
 
 /// Joins an ABI's reconciled entry points with the definitions of its kernel arch.
 pub fn build(spec: &AbiSpec, entries: &[EntryPoint], defs: &Definitions) -> AbiSignatures {
-    let arch = spec.kernel_arch;
-    let bits = kernel_bits(spec);
+    let (arch, bits) = (spec.kernel_arch, kernel_bits(spec));
+    build_with(spec, entries, |symbol| lookup(defs, arch, bits, symbol))
+}
+
+/// What the definitions say of one entry symbol on one arch and kernel width: the part of a
+/// scan the signatures need, small enough to cache on its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Resolved {
+    /// A definition: its symbol, `(name, type)` parameters and `file:line`.
+    Definition {
+        /// The defined symbol (after aliases and wrappers).
+        symbol: String,
+        /// `(name, type)`.
+        params: Vec<(String, String)>,
+        /// `file:line`.
+        at: String,
+        /// It takes the saved registers instead of arguments.
+        pt_regs: bool,
+    },
+    /// Only `COND_SYSCALL` names it: the kernel links it to `sys_ni_syscall` (ENOSYS).
+    Stub,
+    /// Nothing resolves it, with the scanner's reason.
+    Unresolved(String),
+}
+
+/// Resolves `symbol` for `arch` and kernel width `bits`.
+pub fn lookup(defs: &Definitions, arch: &str, bits: u32, symbol: &str) -> Resolved {
+    if defs.not_implemented_on(arch, bits, symbol) {
+        return Resolved::Stub;
+    }
+    match defs.resolve_on(arch, bits, symbol) {
+        Some(d) => Resolved::Definition {
+            symbol: d.symbol.clone(),
+            params: d
+                .params
+                .iter()
+                .map(|p| (p.name.clone(), p.ty.clone()))
+                .collect(),
+            at: format!("{}:{}", d.file, d.line),
+            pt_regs: d.takes_pt_regs(),
+        },
+        None => Resolved::Unresolved(
+            defs.why_unresolved_on(arch, bits, symbol)
+                .unwrap_or_else(|| "no definition found".to_string()),
+        ),
+    }
+}
+
+/// [`build`] with the definitions behind `resolve` (a scan, or its cached resolutions).
+pub fn build_with(
+    spec: &AbiSpec,
+    entries: &[EntryPoint],
+    resolve: impl Fn(&str) -> Resolved,
+) -> AbiSignatures {
     let syscalls = entries
         .iter()
         .map(|e| {
+            let resolved = e.entry.as_deref().map(&resolve);
             // A table entry nothing defines but `COND_SYSCALL` (kernel/sys_ni.c) links to
             // sys_ni_syscall: ENOSYS, like an empty row.
-            let stub = e
-                .entry
-                .as_deref()
-                .is_some_and(|symbol| defs.not_implemented_on(arch, bits, symbol));
+            let stub = resolved == Some(Resolved::Stub);
             let implemented = (e.implemented() && !stub) || e.private;
-            let (signature, unresolved) = match &e.entry {
+            let (signature, unresolved) = match resolved {
                 None if e.private => (None, Some(e.origin.clone())),
-                None => (None, None),
-                Some(_) if stub => (None, None),
-                Some(symbol) => match defs.resolve_on(arch, bits, symbol) {
-                    // The sigreturn family restores the signal frame from the user stack and
-                    // reads no argument register: where an arch's C function takes the saved
-                    // registers, the call still takes no arguments (as the arches that declare
-                    // it say: `SYSCALL_DEFINE0(rt_sigreturn)`, arch/x86/kernel/signal_64.c).
-                    Some(d) if d.takes_pt_regs() && is_sigreturn(&e.name) => (
-                        Some(Signature {
-                            args: Vec::new(),
-                            registers: 0,
-                            defined_at: format!("{}:{}", d.file, d.line),
-                        }),
-                        None,
-                    ),
-                    Some(d) if d.takes_pt_regs() => (
-                        None,
-                        Some(format!(
-                            "{} ({}:{}) takes the saved registers (struct pt_regs *), not declared arguments",
-                            d.symbol, d.file, d.line
-                        )),
-                    ),
-                    Some(d) => {
-                        let (slots, registers) =
-                            layout(&spec.arg_registers, d.params.iter().map(|p| p.ty.as_str()));
-                        let args = d
-                            .params
-                            .iter()
-                            .zip(slots)
-                            .map(|(p, s)| Arg {
-                                name: p.name.clone(),
-                                ty: p.ty.clone(),
-                                first: s.first,
-                                count: s.count,
-                            })
-                            .collect();
-                        let signature = Signature {
-                            args,
-                            registers,
-                            defined_at: format!("{}:{}", d.file, d.line),
-                        };
-                        (Some(signature), None)
-                    }
-                    None => (
-                        None,
-                        Some(
-                            defs.why_unresolved_on(arch, bits, symbol)
-                                .unwrap_or_else(|| "no definition found".to_string()),
-                        ),
-                    ),
-                },
+                None | Some(Resolved::Stub) => (None, None),
+                Some(Resolved::Unresolved(why)) => (None, Some(why)),
+                // The sigreturn family restores the signal frame from the user stack and
+                // reads no argument register: where an arch's C function takes the saved
+                // registers, the call still takes no arguments (as the arches that declare
+                // it say: `SYSCALL_DEFINE0(rt_sigreturn)`, arch/x86/kernel/signal_64.c).
+                Some(Resolved::Definition {
+                    pt_regs: true, at, ..
+                }) if is_sigreturn(&e.name) => (
+                    Some(Signature {
+                        args: Vec::new(),
+                        registers: 0,
+                        defined_at: at,
+                    }),
+                    None,
+                ),
+                Some(Resolved::Definition {
+                    pt_regs: true,
+                    symbol,
+                    at,
+                    ..
+                }) => (
+                    None,
+                    Some(format!(
+                        "{symbol} ({at}) takes the saved registers (struct pt_regs *), not declared arguments"
+                    )),
+                ),
+                Some(Resolved::Definition { params, at, .. }) => {
+                    let (slots, registers) =
+                        layout(&spec.arg_registers, params.iter().map(|(_, ty)| ty.as_str()));
+                    let args = params
+                        .into_iter()
+                        .zip(slots)
+                        .map(|((name, ty), s)| Arg {
+                            name,
+                            ty,
+                            first: s.first,
+                            count: s.count,
+                        })
+                        .collect();
+                    let signature = Signature {
+                        args,
+                        registers,
+                        defined_at: at,
+                    };
+                    (Some(signature), None)
+                }
             };
             SyscallSignature {
                 name: e.name.clone(),
@@ -198,6 +244,11 @@ pub fn build(spec: &AbiSpec, entries: &[EntryPoint], defs: &Definitions) -> AbiS
         abi: spec.name.to_string(),
         syscalls,
     }
+}
+
+/// The key of one resolution in the resolution cache.
+fn resolution_key(arch: &str, bits: u32, symbol: &str) -> String {
+    format!("{arch}/{bits}/{symbol}")
 }
 
 /// `sigreturn`, `rt_sigreturn` (and arch spellings such as `osf_sigreturn`).
@@ -435,10 +486,8 @@ pub fn generate(
     inputs: &SignatureInputs,
     progress: Progress,
 ) -> Result<Generated> {
-    let mut scans: BTreeMap<String, Definitions> = BTreeMap::new();
-    let mut abis = Vec::new();
-    let mut summary = Vec::new();
-    let mut origins: Vec<String> = Vec::new();
+    // Every ABI's entry points first, checked against its table; then the definitions.
+    let mut jobs = Vec::new();
     for table in tables {
         let spec = specs
             .iter()
@@ -456,16 +505,6 @@ pub fn generate(
                 .abi(spec.name)
                 .hint("pin a kernel source package of that version in headers/headers.lock")
             })?;
-        if !scans.contains_key(&tree.stamp) {
-            progress.step(format!(
-                "  scanning the syscall definitions of {} (cached after the first run)",
-                tree.path.display()
-            ));
-            let defs = cached_scan(&tree.path, &tree.stamp, &inputs.cache_dir)?;
-            scans.insert(tree.stamp.clone(), defs);
-            origins.push(format!("the Linux {} source ({})", tree.linux, tree.origin));
-        }
-        let defs = &scans[&tree.stamp];
         let committed = CommittedTable {
             abi: table.abi.clone(),
             linux: linux.clone(),
@@ -474,7 +513,66 @@ pub fn generate(
         };
         let entries = read_entries(spec, &tree.path).map_err(|e| e.abi(spec.name))?;
         let entries = reconcile(spec, entries, &committed)?;
-        let sigs = build(spec, &entries, defs);
+        jobs.push((spec, tree, linux, entries));
+    }
+    // Per tree, the resolutions of every (arch, width, symbol) its ABIs need: from the small
+    // cache when it has them all, else from the (cached) scan.
+    let mut resolutions: BTreeMap<String, BTreeMap<String, Resolved>> = BTreeMap::new();
+    let mut origins: Vec<String> = Vec::new();
+    for tree in &inputs.trees {
+        let needed: Vec<(&str, u32, &str)> = jobs
+            .iter()
+            .filter(|(_, t, _, _)| t.stamp == tree.stamp)
+            .flat_map(|(spec, _, _, entries)| {
+                let (arch, bits) = (spec.kernel_arch, kernel_bits(spec));
+                entries
+                    .iter()
+                    .filter_map(move |e| e.entry.as_deref().map(|s| (arch, bits, s)))
+            })
+            .collect();
+        if needed.is_empty() {
+            continue;
+        }
+        origins.push(format!("the Linux {} source ({})", tree.linux, tree.origin));
+        let cache_path = inputs
+            .cache_dir
+            .join(format!("resolved-{}.json", scan_key(&tree.stamp)));
+        let cached: BTreeMap<String, Resolved> = std::fs::read(&cache_path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        let complete = needed
+            .iter()
+            .all(|&(a, b, s)| cached.contains_key(&resolution_key(a, b, s)));
+        let map = if complete {
+            cached
+        } else {
+            progress.step(format!(
+                "  scanning the syscall definitions of {} (cached after the first run)",
+                tree.path.display()
+            ));
+            let defs = cached_scan(&tree.path, &tree.stamp, &inputs.cache_dir)?;
+            let map: BTreeMap<String, Resolved> = needed
+                .iter()
+                .map(|&(a, b, s)| (resolution_key(a, b, s), lookup(&defs, a, b, s)))
+                .collect();
+            let json = serde_json::to_vec(&map)
+                .map_err(|e| Error::new(format!("serialise the resolutions: {e}")))?;
+            crate::fsutil::write_atomic(&cache_path, &json)?;
+            map
+        };
+        resolutions.insert(tree.stamp.clone(), map);
+    }
+    let mut abis = Vec::new();
+    let mut summary = Vec::new();
+    for (spec, tree, linux, entries) in &jobs {
+        let map = &resolutions[&tree.stamp];
+        let (arch, bits) = (spec.kernel_arch, kernel_bits(spec));
+        let sigs = build_with(spec, entries, |symbol| {
+            map.get(&resolution_key(arch, bits, symbol))
+                .cloned()
+                .unwrap_or_else(|| Resolved::Unresolved("not resolved".into()))
+        });
         let (signed, implemented) = sigs.coverage();
         summary.push(format!(
             "  {:<12} Linux {:<5} {signed:>4}/{implemented:<4} implemented syscalls with a signature ({:.1}%)",
