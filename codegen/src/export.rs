@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 /// {…}}, …}` in ABI-table order, syscalls in number order. `signatures` (when the generated
 /// `sigdata/` exists) maps each syscall name, in number order, to `{"entry": "<symbol>",
 /// "args": [{"name": …, "type": …}, …], "registers": N}`; `{"implemented": false}` for
-/// reserved numbers; `{"entry": "<symbol>"}` alone where the definition is unresolved.
+/// reserved numbers; `"args": null, "registers": null` where the parameters are unknown (the
+/// unresolved list says why; `"entry": null` for arch-private calls outside the table).
 pub fn to_json(
     specs: &[AbiSpec],
     tables: &BTreeMap<String, CommittedTable>,
@@ -54,9 +55,12 @@ fn signatures_json(
         if !sig.implemented {
             o.insert("implemented".into(), false.into());
         } else {
-            if let Some(entry) = &sig.entry {
-                o.insert("entry".into(), entry.clone().into());
-            }
+            o.insert(
+                "entry".into(),
+                sig.entry
+                    .clone()
+                    .map_or(serde_json::Value::Null, Into::into),
+            );
             if let Some(args) = &sig.args {
                 let args: Vec<serde_json::Value> = args
                     .iter()
@@ -64,6 +68,10 @@ fn signatures_json(
                     .collect();
                 o.insert("args".into(), args.into());
                 o.insert("registers".into(), sig.registers.into());
+            } else {
+                // Implemented, parameters unknown (listed in the unresolved list).
+                o.insert("args".into(), serde_json::Value::Null);
+                o.insert("registers".into(), serde_json::Value::Null);
             }
         }
         out.insert(s.name.clone(), o.into());
@@ -219,7 +227,7 @@ mod tests {
         assert_eq!(sigs["uselib"], serde_json::json!({"implemented": false}));
         assert_eq!(
             sigs["sigreturn"],
-            serde_json::json!({"entry": "sys_sigreturn_wrapper"})
+            serde_json::json!({"entry": "sys_sigreturn_wrapper", "args": null, "registers": null})
         );
     }
 
