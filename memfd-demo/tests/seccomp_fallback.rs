@@ -349,7 +349,7 @@ fn library_child() {
         std::os::unix::process::ExitStatusExt::signal(&captured.status()),
         Some(libc::SIGTERM)
     );
-    for buffer in [captured.stdout_buffer(), captured.stderr_buffer()] {
+    for buffer in [captured.stdout_buffer(), captured.stderr_buffer().unwrap()] {
         assert!(!buffer.backing().is_memfd(), "{buffer:?}");
         assert!(!buffer.is_sealed() && !buffer.is_mapped(), "{buffer:?}");
     }
