@@ -82,9 +82,46 @@
 //! 3. Seals each memfd against writing, growing, shrinking and further sealing
 //!    ([`memfd::CAPTURE_SEALS`]), then maps it read-only ([`Captured::is_mapped`]): the rest
 //!    of the mapping begun while it ran, trimmed to the final size. An empty output is not
-//!    mapped (a zero-length mapping does not exist). A fallback file cannot
-//!    be sealed, so its contents are copied into the heap instead: the slice you get must
-//!    not change under you, and an unsealed file could.
+//!    mapped (a zero-length mapping does not exist). A fallback file cannot be sealed (nor
+//!    can a memfd whose command added `F_SEAL_SEAL`), so its contents are copied instead:
+//!    the slice you get must not change under you, and an unsealed file could.
+//!
+//! # Hostile commands
+//!
+//! The command's stdout is a file, and the capture is what that file holds when the command
+//! ends (see the README's guarantees): a command that truncates its stdout to 1 TiB without
+//! writing it leaves a 1 TiB file of holes. Holes cost nothing here: a file with holes
+//! (`st_blocks` below its size) is mapped without being populated, neither while the command
+//! runs nor after (populating a hole of a memfd allocates it); a copy reads only the data
+//! ranges (`SEEK_DATA`/`SEEK_HOLE`, on a descriptor of its own so as not to move the offset
+//! the command shares) into anonymous memory that costs only what is written to it; and
+//! [`Captured::write_to`] sends the output to a descriptor with `sendfile(2)`, holes as
+//! zeros, without mapping or allocating them. Reading the holes through the `&[u8]` does
+//! allocate them, a page per page read.
+//!
+//! ```
+//! use std::process::Command;
+//!
+//! // A command that makes its stdout a sparse 1 TiB.
+//! let mut cmd = Command::new("truncate");
+//! cmd.args(["-s", "1T", "/proc/self/fd/1"]);
+//! let capture = memfd_demo::capture(&mut cmd)?;
+//! assert_eq!(capture.stdout().len() as u64, 1 << 40);
+//! // Copied out without touching the holes: 100 bytes of it, to a pipe whose reader stops.
+//! let (mut reader, writer) = std::io::pipe()?;
+//! std::thread::spawn(move || {
+//!     let mut first = [1u8; 100];
+//!     std::io::Read::read_exact(&mut reader, &mut first).unwrap();
+//!     assert_eq!(first, [0u8; 100]);
+//! });
+//! let err = capture.stdout_buffer().write_to(&writer).unwrap_err();
+//! assert!(err.is_broken_pipe() && err.written >= 100);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! [`CaptureOptions::max_len`] limits what a capture accepts; no allocation is sized by what
+//! the command wrote, except address space that the kernel grants or refuses (an error,
+//! never an abort).
 //!
 //! # Debugging
 //!
@@ -540,7 +577,7 @@ impl Captured {
             if dense {
                 ""
             } else {
-                " (sparse: only its data is read)"
+                " (sparse: its holes are neither populated nor copied)"
             }
         );
         Ok(Captured {
