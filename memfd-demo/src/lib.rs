@@ -148,11 +148,11 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::mem::ManuallyDrop;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd};
-use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
+use std::os::unix::fs::{FileExt, MetadataExt};
 use std::process::{Child, Command, ExitStatus, Stdio};
 
 use crate::debug::debug;
-use crate::map::{Growing, Mapping};
+use crate::map::{next_data, own_descriptor, Growing, Mapping};
 pub use crate::memfd::Backing;
 
 /// Runs `cmd` to completion with its stdout and stderr captured in two memfds, and returns
@@ -862,40 +862,6 @@ fn copy_data(file: &File, len: u64) -> io::Result<Mapping> {
     copy.truncate(usize::try_from(end_of_file.min(len)).unwrap_or(size));
     copy.seal_read_only();
     Ok(copy)
-}
-
-/// A read-only descriptor of `file` with an offset of its own (reopened through
-/// `/proc/self/fd`), for `SEEK_DATA`/`SEEK_HOLE`; `None` where that cannot be done.
-fn own_descriptor(file: &File) -> Option<File> {
-    let path = format!("/proc/self/fd/{}", file.as_raw_fd());
-    std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_CLOEXEC)
-        .open(path)
-        .map_err(|err| debug!("cannot reopen a buffer to find its holes ({err}): reading it all"))
-        .ok()
-}
-
-/// The next range of data at or after `from`: (start, end), `end` being the next hole (or
-/// the end of the file); `None` past the last data. A file system without `SEEK_DATA`
-/// gives everything from `from` as data.
-fn next_data(seeker: &File, from: u64) -> Option<(u64, u64)> {
-    let start = match seek(seeker, from, libc::SEEK_DATA) {
-        Ok(start) => start,
-        Err(err) if err.raw_os_error() == Some(libc::ENXIO) => return None,
-        Err(_) => return Some((from, u64::MAX)),
-    };
-    let end = seek(seeker, start, libc::SEEK_HOLE).unwrap_or(u64::MAX);
-    Some((start, end))
-}
-
-/// `lseek(file, offset, whence)` with 64-bit offsets.
-fn seek(file: &File, offset: u64, whence: libc::c_int) -> io::Result<u64> {
-    let offset =
-        libc::off64_t::try_from(offset).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
-    // SAFETY: lseek touches no memory; the descriptor is live.
-    let at = unsafe { libc::lseek64(file.as_raw_fd(), offset, whence) };
-    u64::try_from(at).map_err(|_| io::Error::last_os_error())
 }
 
 /// Why [`capture`] failed.

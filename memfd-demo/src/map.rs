@@ -4,16 +4,20 @@
 use std::fs::File;
 use std::io;
 use std::os::fd::AsRawFd;
+use std::os::unix::fs::OpenOptionsExt;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
 use crate::debug::debug;
 
-/// `len` bytes of a file mapped read-only and private; unmapped on drop.
+/// `len` bytes of a file mapped read-only and private, or of anonymous memory; unmapped on
+/// drop.
 ///
-/// Only ever made of a file sealed with [`CAPTURE_SEALS`](crate::memfd::CAPTURE_SEALS), which
-/// is what makes the slice sound: nobody can write the pages or shrink the file under it.
+/// A file mapping is only ever made of a file sealed with
+/// [`CAPTURE_SEALS`](crate::memfd::CAPTURE_SEALS), which is what makes the slice sound:
+/// nobody can write the pages or shrink the file under it. An anonymous one (a copy) is
+/// ours alone, written only through `&mut self`.
 pub(crate) struct Mapping {
     ptr: NonNull<u8>,
     /// The bytes shown (at most `map_len`).
@@ -24,9 +28,9 @@ pub(crate) struct Mapping {
     writable: bool,
 }
 
-// SAFETY: the mapping is read-only memory whose contents cannot change (the file is sealed
-// against writes and resizing); sharing or sending it between threads is like sharing a
-// `&'static [u8]`.
+// SAFETY: the mapping is memory whose contents cannot change behind our back (the file is
+// sealed against writes and resizing; an anonymous copy is written through `&mut self`
+// only); sharing or sending it between threads is like sharing a `Box<[u8]>`.
 unsafe impl Send for Mapping {}
 // SAFETY: as above; `&Mapping` only gives out `&[u8]`.
 unsafe impl Sync for Mapping {}
@@ -374,7 +378,11 @@ impl Growing {
             // SAFETY: as above.
             return unsafe { Mapping::new(file, len, dense) };
         };
-        if dense && self.populated < size {
+        if !dense {
+            // SAFETY: the mapping is `size` bytes of the sealed `file`, whose size is at
+            // least `len`.
+            unsafe { populate_data(ptr, self.populated, size.min(len), file) };
+        } else if self.populated < size {
             // SAFETY: `populated..size` lies within the mapping; the file is sealed and at
             // least `len` long, so every page of it exists. A failure (ENOMEM) only leaves
             // pages to be faulted in when read.
@@ -399,4 +407,77 @@ impl Drop for Growing {
     fn drop(&mut self) {
         self.unmap();
     }
+}
+
+/// The most data ranges of a sparse file that are populated at the end; beyond, pages are
+/// mapped when first read (a command that alternates data and holes page by page must not
+/// make us walk millions of ranges).
+const MAX_RANGES: usize = 1024;
+
+/// Populates the data ranges of `file` (sealed) between `from` and `to` in the mapping at
+/// `ptr` (a mapping of the file from offset 0), and none of its holes.
+///
+/// # Safety
+///
+/// `ptr` must map `file` from offset 0 for at least `to` bytes rounded up to a page, and
+/// the file be sealed against shrinking and at least `to` bytes long.
+unsafe fn populate_data(ptr: NonNull<u8>, from: usize, to: usize, file: &File) {
+    let (Some(page), Some(seeker)) = (page_size(), own_descriptor(file)) else {
+        return;
+    };
+    let mut pos = from as u64;
+    for _ in 0..MAX_RANGES {
+        let Some((start, end)) = next_data(&seeker, pos).filter(|&(start, _)| start < to as u64)
+        else {
+            return;
+        };
+        let start = (start as usize) & !(page - 1);
+        let end = end.min(to as u64) as usize;
+        if end > start {
+            // SAFETY: `start..end` lies within the mapping (the caller's promise), over data
+            // of the sealed file; MADV_POPULATE_READ only faults pages in.
+            unsafe {
+                libc::madvise(
+                    ptr.as_ptr().add(start).cast(),
+                    end - start,
+                    libc::MADV_POPULATE_READ,
+                )
+            };
+        }
+        pos = (end as u64).max(pos + 1);
+    }
+}
+
+/// A read-only descriptor of `file` with an offset of its own (reopened through
+/// `/proc/self/fd`), for `SEEK_DATA`/`SEEK_HOLE`; `None` where that cannot be done.
+pub(crate) fn own_descriptor(file: &File) -> Option<File> {
+    let path = format!("/proc/self/fd/{}", file.as_raw_fd());
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_CLOEXEC)
+        .open(path)
+        .map_err(|err| debug!("cannot reopen a buffer to find its holes ({err}): reading it all"))
+        .ok()
+}
+
+/// The next range of data at or after `from`: (start, end), `end` being the next hole (or
+/// the end of the file); `None` past the last data. A file system without `SEEK_DATA`
+/// gives everything from `from` as data.
+pub(crate) fn next_data(seeker: &File, from: u64) -> Option<(u64, u64)> {
+    let start = match seek(seeker, from, libc::SEEK_DATA) {
+        Ok(start) => start,
+        Err(err) if err.raw_os_error() == Some(libc::ENXIO) => return None,
+        Err(_) => return Some((from, u64::MAX)),
+    };
+    let end = seek(seeker, start, libc::SEEK_HOLE).unwrap_or(u64::MAX);
+    Some((start, end))
+}
+
+/// `lseek(file, offset, whence)` with 64-bit offsets.
+fn seek(file: &File, offset: u64, whence: libc::c_int) -> io::Result<u64> {
+    let offset =
+        libc::off64_t::try_from(offset).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: lseek touches no memory; the descriptor is live.
+    let at = unsafe { libc::lseek64(file.as_raw_fd(), offset, whence) };
+    u64::try_from(at).map_err(|_| io::Error::last_os_error())
 }

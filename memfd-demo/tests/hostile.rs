@@ -566,6 +566,12 @@ fn running_gives_the_pid_before_the_wait() {
     cmd.args(["-c", "echo $$; exec sleep 30"]);
     let running = CaptureOptions::new().spawn(&mut cmd).unwrap();
     let pid = running.id() as i32;
+    // Once it has said its pid and become `sleep`:
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !std::fs::read(format!("/proc/{pid}/cmdline")).is_ok_and(|c| c.starts_with(b"sleep")) {
+        assert!(Instant::now() < deadline, "the command never got to sleep");
+        std::thread::sleep(Duration::from_millis(5));
+    }
     // SAFETY: kill takes integers; the pid is our unreaped child.
     assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
     let captured = running.wait().unwrap();
