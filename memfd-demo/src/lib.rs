@@ -90,9 +90,10 @@
 //!
 //! The command's stdout is a file, and the capture is what that file holds when the command
 //! ends (see the README's guarantees): a command that truncates its stdout to 1 TiB without
-//! writing it leaves a 1 TiB file of holes. Holes cost nothing here: a file with holes
-//! (`st_blocks` below its size) is mapped without being populated, neither while the command
-//! runs nor after (populating a hole of a memfd allocates it); a copy reads only the data
+//! writing it leaves a 1 TiB file of holes. Holes cost nothing here: of a file with holes
+//! (`st_blocks` below its size), nothing is mapped while the command runs, and at the end
+//! only the data ranges are populated (`SEEK_DATA`/`SEEK_HOLE`; populating a hole of a memfd
+//! would allocate it); a copy reads only the data
 //! ranges (`SEEK_DATA`/`SEEK_HOLE`, on a descriptor of its own so as not to move the offset
 //! the command shares) into anonymous memory that costs only what is written to it; and
 //! [`Captured::write_to`] sends the output to a descriptor with `sendfile(2)`, holes as
