@@ -25,6 +25,9 @@ pub struct Lock {
     pub sources: Vec<HeaderSource>,
     /// The libclang used when the machine has none (a PyPI wheel that carries `libclang.so`).
     pub libclang: Option<Artifact>,
+    /// The sample kernels and man pages of `cargo xtask history` (never read by `gen`).
+    #[serde(default, rename = "history", skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<crate::history::pins::HistoryPin>,
 }
 
 /// One pinned source of installed UAPI headers.
@@ -188,6 +191,7 @@ impl Lock {
         if let Some(libclang) = &self.libclang {
             check_artifact(libclang)?;
         }
+        crate::history::pins::validate(&self.history)?;
         Ok(())
     }
 }
@@ -262,6 +266,7 @@ mod tests {
                 },
             ],
             libclang: None,
+            history: Vec::new(),
         }
     }
 

@@ -96,6 +96,9 @@
 //! - `std`: `impl std::error::Error for Errno`.
 //! - `libc`: issue syscalls through `libc::syscall` instead of inline asm, on every target.
 //!   Targets without an asm backend always do, and depend on `libc` for it.
+//! - `history`: [`Abi::introduced`] and friends: since which Linux version each syscall of
+//!   each ABI exists ([`Since`]), derived from sampled kernels and the man pages. Off by
+//!   default: the data doubles the crate's compile time budget for users who do not need it.
 //! - `unstable-asm`: use the inline-asm backend on mips (o32, n32, n64) and sparc64 too,
 //!   whose `asm!` is still unstable: needs a nightly compiler. Without it they use libc.
 //!
@@ -122,8 +125,12 @@ pub mod abi;
 mod table;
 #[rustfmt::skip]
 pub mod uapi;
+#[cfg(feature = "history")]
+mod history;
 
 pub use abi::ABIS;
+#[cfg(feature = "history")]
+pub use history::{history_samples, LinuxVersion, Since};
 pub use table::Abi;
 
 /// The README's examples, compiled and run as doctests.

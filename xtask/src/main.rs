@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod history;
+
 const USAGE: &str = "\
 usage: cargo xtask <command> [options]
 
@@ -37,6 +39,10 @@ commands:
                       cross-architecture tests under qemu (scripts/cross-test.sh, which
                       installs its toolchains when run as root)
     --no-cross        leave out the cross-architecture tests (a quick local run)
+  history             since which Linux each syscall of each ABI exists: fetch the
+                      [[history]] samples of headers/headers.lock (cached), write
+                      syscalls-sys/src/history/data.rs, print counts and contradictions
+    --check           write nothing; fail when the committed file is stale
   help                this text
 ";
 
@@ -122,6 +128,10 @@ fn run(args: &[String]) -> Result<ExitCode> {
         "export" => export(&Args::parse(rest, &["--json"], &["--from"])?),
         "compare" => compare(&Args::parse(rest, &[], &["--newer"])?),
         "test" => test(&Args::parse(rest, &["--no-cross"], &[])?),
+        "history" => {
+            let args = Args::parse(rest, &["--check", "--quiet"], &[])?;
+            history::run(&root(), args.flag("--check"), args.flag("--quiet"))
+        }
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)

@@ -1,0 +1,448 @@
+//! Each sample's syscall table per ABI, evaluated by clang from the sample's headers: a
+//! kernel source's generated tree ([`super::tree`]) or a zig wheel's installed headers.
+//!
+//! Every ABI of every sample ends up as one [`Status`]: its table, known to be absent (a
+//! whole kernel source that lacks the arch or does not generate the ABI's file), or unknown
+//! (a zig wheel that carries only some arches). Results are cached per sample.
+
+use super::pins::{HistoryPin, PinKind};
+use super::tree;
+use crate::abi::{AbiSpec, SYSCALL_PREFIXES};
+use crate::error::{Error, Result};
+use crate::evaluate::{evaluate, Unit};
+use crate::libclang::Libclang;
+use crate::tables::{LinuxVersion, Syscall};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// Bumped whenever the evaluation changes, so that cached results are redone.
+const EVAL_FORMAT: u32 = 1;
+
+/// The ABIs whose numbers came from `asm-generic/unistd.h` before Linux 6.11 (no table
+/// file): every ABI of the generic arches except loongarch32, which no kernel before 7.x
+/// had (Linux 6.12's loongarch generates only `unistd_64.h`).
+pub const LEGACY_GENERIC: &[&str] = &[
+    "aarch64",
+    "riscv64",
+    "riscv32",
+    "loongarch64",
+    "arc",
+    "csky",
+    "hexagon",
+    "nios2",
+    "openrisc",
+];
+
+/// What one sample says about one ABI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The ABI's syscalls, `(name, number)` in number order.
+    Table(Vec<(String, u64)>),
+    /// The sample is a whole kernel and this ABI is not in it (why).
+    Absent(String),
+    /// The sample does not carry this ABI's headers (why): it says nothing.
+    Unknown(String),
+}
+
+/// One sample: its version and what it says about each ABI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sample {
+    /// The pin's id.
+    pub id: String,
+    /// The Linux version inside, as the headers say.
+    pub version: (u32, u32, u32),
+    /// Whether the sample is a whole kernel source (its absences are facts).
+    pub whole_kernel: bool,
+    /// By ABI name.
+    pub abis: BTreeMap<String, Status>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Cached {
+    stamp: String,
+    sample: Sample,
+}
+
+/// How clang must select the ABI's numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// `asm/unistd.h` includes the ABI's `unistd_*.h`.
+    Table,
+    /// `asm/unistd.h` includes `asm-generic/unistd.h` (a generic arch before 6.11).
+    Generic { bits: u32 },
+}
+
+struct Job<'a> {
+    spec: &'a AbiSpec,
+    include_dirs: Vec<PathBuf>,
+    mode: Mode,
+}
+
+/// The sample of a prepared pin (from its cache when the stamp matches).
+pub fn sample(
+    pin: &HistoryPin,
+    dir: &Path,
+    specs: &[AbiSpec],
+    libclang: &Libclang,
+) -> Result<Sample> {
+    let stamp = format!(
+        "{} eval {EVAL_FORMAT} abis {}",
+        super::samples::stamp_text(pin).trim(),
+        specs.iter().map(|s| s.name).collect::<Vec<_>>().join(",")
+    );
+    let cache = dir.join("tables.json");
+    if let Ok(text) = std::fs::read_to_string(&cache) {
+        if let Ok(c) = serde_json::from_str::<Cached>(&text) {
+            if c.stamp == stamp {
+                return Ok(c.sample);
+            }
+        }
+    }
+    let sample = evaluate_sample(pin, dir, specs, libclang).map_err(|e| e.abi(&pin.id))?;
+    let text = serde_json::to_string(&Cached {
+        stamp,
+        sample: sample.clone(),
+    })
+    .expect("plain data serializes");
+    crate::fsutil::write_atomic(&cache, text.as_bytes())?;
+    Ok(sample)
+}
+
+/// Whether the sample already has its evaluation cached (no libclang needed).
+pub fn cached(pin: &HistoryPin, dir: &Path, specs: &[AbiSpec]) -> Option<Sample> {
+    let stamp = format!(
+        "{} eval {EVAL_FORMAT} abis {}",
+        super::samples::stamp_text(pin).trim(),
+        specs.iter().map(|s| s.name).collect::<Vec<_>>().join(",")
+    );
+    let text = std::fs::read_to_string(dir.join("tables.json")).ok()?;
+    let c = serde_json::from_str::<Cached>(&text).ok()?;
+    (c.stamp == stamp).then_some(c.sample)
+}
+
+fn evaluate_sample(
+    pin: &HistoryPin,
+    dir: &Path,
+    specs: &[AbiSpec],
+    libclang: &Libclang,
+) -> Result<Sample> {
+    let kind = pin.kind()?;
+    let mut abis = BTreeMap::new();
+    let mut jobs = Vec::new();
+    let version;
+    match kind {
+        PinKind::KernelSource => {
+            let src = dir.join("src");
+            version = tree::kernel_version(&src)?;
+            let gen = dir.join("gen");
+            let mut arches: Vec<&str> = specs.iter().map(|s| s.kernel_arch).collect();
+            arches.dedup();
+            arches.sort();
+            arches.dedup();
+            for arch in arches {
+                let of_arch = specs.iter().filter(|s| s.kernel_arch == arch);
+                if !src.join("arch").join(arch).join("include").is_dir() {
+                    for spec in of_arch {
+                        abis.insert(
+                            spec.name.to_string(),
+                            Status::Absent(format!("no arch/{arch} in this kernel")),
+                        );
+                    }
+                    continue;
+                }
+                let t = tree::prepare_arch(&src, arch, &gen.join(arch))?;
+                for spec in of_arch {
+                    let mode = if t.generated.iter().any(|f| f == spec.unistd_header) {
+                        Some(Mode::Table)
+                    } else if t.generated.is_empty() && LEGACY_GENERIC.contains(&spec.name) {
+                        Some(Mode::Generic {
+                            bits: word_size(spec),
+                        })
+                    } else {
+                        None
+                    };
+                    match mode {
+                        Some(mode) => jobs.push(Job {
+                            spec,
+                            include_dirs: t.include_dirs.clone(),
+                            mode,
+                        }),
+                        None => {
+                            abis.insert(
+                                spec.name.to_string(),
+                                Status::Absent(format!(
+                                    "this kernel generates no asm/{} for arch {arch}",
+                                    spec.unistd_header
+                                )),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        PinKind::ZigHeaders => {
+            let include = dir.join("include");
+            version = zig_version(&include)?;
+            for spec in specs {
+                let Some(zig) = zig_dir(specs, spec.kernel_arch) else {
+                    abis.insert(
+                        spec.name.to_string(),
+                        Status::Unknown("zig has no headers for this arch".into()),
+                    );
+                    continue;
+                };
+                let arch_dir = include.join(format!("{zig}-linux-any"));
+                let asm = arch_dir.join("asm");
+                let mode = if asm.join(spec.unistd_header).is_file() {
+                    Some(Mode::Table)
+                } else if asm.join("unistd.h").is_file()
+                    && !has_unistd_variant(&asm)
+                    && LEGACY_GENERIC.contains(&spec.name)
+                {
+                    Some(Mode::Generic {
+                        bits: word_size(spec),
+                    })
+                } else {
+                    None
+                };
+                match mode {
+                    Some(mode) => jobs.push(Job {
+                        spec,
+                        include_dirs: vec![arch_dir, include.join("any-linux-any")],
+                        mode,
+                    }),
+                    None => {
+                        abis.insert(
+                            spec.name.to_string(),
+                            Status::Unknown(format!(
+                                "zig's {zig}-linux-any has no asm/{}",
+                                spec.unistd_header
+                            )),
+                        );
+                    }
+                }
+            }
+        }
+        PinKind::ManPages => return Err(Error::new("the man pages are not a kernel sample")),
+    }
+    let pinned = pin.linux.clone().unwrap_or_default();
+    for (name, result) in run_jobs(&jobs, libclang, &pinned) {
+        abis.insert(name, Status::Table(result?));
+    }
+    Ok(Sample {
+        id: pin.id.clone(),
+        version,
+        whole_kernel: kind == PinKind::KernelSource,
+        abis,
+    })
+}
+
+/// The word size of an ABI, from the file its arch's table goes to.
+fn word_size(spec: &AbiSpec) -> u32 {
+    if spec.unistd_header.contains("64") {
+        64
+    } else {
+        32
+    }
+}
+
+fn zig_dir(specs: &[AbiSpec], arch: &str) -> Option<&'static str> {
+    specs
+        .iter()
+        .filter(|s| s.kernel_arch == arch)
+        .find_map(|s| s.zig_dir)
+}
+
+fn has_unistd_variant(asm: &Path) -> bool {
+    std::fs::read_dir(asm).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.starts_with("unistd") && n != "unistd.h"
+        })
+    })
+}
+
+fn zig_version(include: &Path) -> Result<(u32, u32, u32)> {
+    let path = include.join("any-linux-any/linux/version.h");
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
+    let code = text
+        .lines()
+        .find_map(|l| l.strip_prefix("#define LINUX_VERSION_CODE"))
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .ok_or_else(|| Error::new("no LINUX_VERSION_CODE").file(&path))?;
+    let v = LinuxVersion::from_code(code);
+    Ok((v.major, v.minor, v.patch))
+}
+
+/// One ABI's evaluated `(name, number)` rows.
+type Rows = Result<Vec<(String, u64)>>;
+
+fn run_jobs(jobs: &[Job<'_>], libclang: &Libclang, pinned: &str) -> Vec<(String, Rows)> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, String, Rows)>> = Mutex::new(Vec::new());
+    let workers = std::thread::available_parallelism()
+        .map_or(2, |n| n.get())
+        .clamp(1, 4)
+        .min(jobs.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                libclang.activate();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else {
+                        break;
+                    };
+                    let r = evaluate_job(job, pinned).map_err(|e| e.abi(job.spec.name));
+                    results
+                        .lock()
+                        .expect("workers do not panic holding it")
+                        .push((i, job.spec.name.to_string(), r));
+                }
+            });
+        }
+    });
+    let mut out = results.into_inner().expect("workers are done");
+    out.sort_by_key(|(i, _, _)| *i);
+    out.into_iter().map(|(_, n, r)| (n, r)).collect()
+}
+
+fn evaluate_job(job: &Job<'_>, pinned: &str) -> Result<Vec<(String, u64)>> {
+    let mut args: Vec<&str> = job.spec.clang_args.to_vec();
+    if let Mode::Generic { bits } = job.mode {
+        // The host triple's long is 64 bits; asm-generic/bitsperlong.h may read it.
+        args.extend(if bits == 32 {
+            ["-U__SIZEOF_LONG__", "-D__SIZEOF_LONG__=4"]
+        } else {
+            ["-U__SIZEOF_LONG__", "-D__SIZEOF_LONG__=8"]
+        });
+    }
+    let unit = Unit {
+        headers: &["linux/version.h", "asm/unistd.h"],
+        include_dirs: &job.include_dirs,
+        clang_args: &args,
+    };
+    let eval = evaluate(&unit, |m| {
+        m == "LINUX_VERSION_CODE"
+            || m == "__BITS_PER_LONG"
+            || SYSCALL_PREFIXES.iter().any(|p| m.starts_with(p))
+    })?;
+    let code = eval
+        .values
+        .get("LINUX_VERSION_CODE")
+        .copied()
+        .ok_or_else(|| Error::new("linux/version.h defines no LINUX_VERSION_CODE"))?;
+    let linux = LinuxVersion::from_code(code);
+    // LINUX_VERSION_CODE caps the patch level at 255 (5.10.262 reads 5.10.255).
+    let capped: Vec<u32> = pinned
+        .split('.')
+        .filter_map(|p| p.parse().ok())
+        .enumerate()
+        .map(|(i, n): (usize, u32)| if i == 2 { n.min(255) } else { n })
+        .collect();
+    let ours = [linux.major, linux.minor, linux.patch];
+    if capped.len() < 2
+        || capped[..] != ours[..capped.len()]
+        || (capped.len() == 2 && linux.patch != 0)
+    {
+        return Err(Error::new(format!(
+            "the headers say Linux {linux}, but the history pin says {pinned}"
+        ))
+        .hint("fix the `linux` of this [[history]] entry in headers/headers.lock"));
+    }
+    check_selection(job, &eval)?;
+    let syscalls: Vec<Syscall> = crate::tables::syscalls(&as_sampled(job.spec, &eval)?, &eval)?;
+    Ok(syscalls.into_iter().map(|s| (s.name, s.number)).collect())
+}
+
+/// The ABI's row as this sample's headers can honour it. The row's `undefined` names are
+/// what today's `asm/unistd.h` `#undef`s (csky's `sync_file_range`); an older header that
+/// never defines nor undefines them (it picks `sync_file_range2` with a macro, or not at all)
+/// is not an evaluation error, so the check applies only where the headers really `#undef`.
+fn as_sampled(spec: &AbiSpec, eval: &crate::evaluate::Evaluation) -> Result<AbiSpec> {
+    let mut undefines = false;
+    for path in &eval.included {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+        undefines |= spec
+            .undefined
+            .iter()
+            .any(|n| text.contains(&format!("#undef __NR_{n}")));
+    }
+    Ok(AbiSpec {
+        undefined: if undefines { spec.undefined } else { &[] },
+        ..copy(spec)
+    })
+}
+
+fn copy(spec: &AbiSpec) -> AbiSpec {
+    AbiSpec {
+        name: spec.name,
+        kernel_arch: spec.kernel_arch,
+        zig_dir: spec.zig_dir,
+        unistd_header: spec.unistd_header,
+        clang_args: spec.clang_args,
+        ranges: spec.ranges,
+        helpers: spec.helpers,
+        aliases: spec.aliases,
+        undefined: spec.undefined,
+        rust_cfg: spec.rust_cfg,
+    }
+}
+
+/// The numbers must come from the ABI's own file (or, for a generic arch before 6.11, from
+/// `asm-generic/unistd.h` at the ABI's word size), never from a sibling ABI's.
+fn check_selection(job: &Job<'_>, eval: &crate::evaluate::Evaluation) -> Result<()> {
+    let dir_of = |p: &Path| {
+        p.parent()
+            .and_then(|d| d.file_name())
+            .and_then(|d| d.to_str())
+            .map(str::to_string)
+    };
+    let name_of = |p: &Path| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let variants: Vec<String> = eval
+        .included
+        .iter()
+        .filter(|p| dir_of(p).as_deref() == Some("asm"))
+        .map(|p| name_of(p))
+        .filter(|n| n.starts_with("unistd") && n != "unistd.h")
+        .collect();
+    let generic = eval
+        .included
+        .iter()
+        .any(|p| dir_of(p).as_deref() == Some("asm-generic") && name_of(p) == "unistd.h");
+    match job.mode {
+        Mode::Table => {
+            let ok = variants.iter().any(|v| v == job.spec.unistd_header)
+                && variants
+                    .iter()
+                    .all(|v| v == job.spec.unistd_header || v == "unistd-common.h");
+            if !ok {
+                return Err(Error::new(format!(
+                    "asm/unistd.h included {variants:?}, expected asm/{}",
+                    job.spec.unistd_header
+                ))
+                .hint("the ABI's selecting arguments did not take effect on this kernel"));
+            }
+        }
+        Mode::Generic { bits } => {
+            let per_long = eval.values.get("__BITS_PER_LONG").copied();
+            if !generic || !variants.is_empty() || per_long != Some(i64::from(bits)) {
+                return Err(Error::new(format!(
+                    "expected asm-generic/unistd.h at {bits} bits, got {variants:?}, asm-generic/unistd.h {}, __BITS_PER_LONG {per_long:?}",
+                    if generic { "included" } else { "not included" }
+                ))
+                .hint("a generic arch before 6.11 must be evaluated with its word size"));
+            }
+        }
+    }
+    Ok(())
+}
