@@ -292,7 +292,7 @@ fn packed_table(entries: &[(&str, u64)], separator: u8) -> TokenStream {
 /// One ABI's module: its re-exported constants, its packed syscall table and `ABI`.
 pub fn render_abi_module(t: &AbiTables, plan: &SharingPlan, index: usize) -> String {
     let abi = &t.abi;
-    let linux = t.linux.short();
+    let linux = t.linux.to_string();
     let docs = [
         doc(&format!("Syscall numbers and errno values of the `{abi}` ABI, from the Linux {} UAPI headers.", t.linux)),
         doc(""),
@@ -482,7 +482,7 @@ pub fn render_index(specs: &[AbiSpec], tables: &[AbiTables]) -> String {
         rows.push(doc(&format!(
             "| [`{0}`] | {1} | {2} | {3} | {native} |",
             t.abi,
-            t.linux.short(),
+            t.linux,
             t.syscalls.len(),
             t.errnos.len()
         )));

@@ -164,7 +164,9 @@ impl Abi {
         self.name
     }
 
-    /// The Linux version (`major.minor`) whose UAPI headers the tables were generated from.
+    /// The exact Linux release whose UAPI headers the tables were generated from: `"7.3.4"`
+    /// (`major.minor` for a `.0` release), `"6.12.117"` for the 31-bit `s390` ABI, which
+    /// Linux 6.19 removed.
     #[inline]
     pub const fn linux_version(&self) -> &'static str {
         self.linux_version

@@ -25,11 +25,14 @@ fn there_are_31_distinct_abis_with_their_own_names() {
             abi.name()
         );
         let version = abi.linux_version();
-        assert!(
-            version.split('.').count() == 2 && version.split('.').all(|p| p.parse::<u32>().is_ok()),
-            "{}: linux_version {version:?} is not major.minor",
-            abi.name()
-        );
+        // The exact kernel release the table was generated from; s390's 31-bit ABI was
+        // removed in Linux 6.19, so its last table is 6.12's.
+        let expected = if abi.name() == "s390" {
+            "6.12.117"
+        } else {
+            "7.3.4"
+        };
+        assert_eq!(version, expected, "{}", abi.name());
     }
     // Each module's ABI is the one listed under its name.
     let by_module: [(&str, &Abi); 6] = [

@@ -17,10 +17,6 @@ pub struct HistoryPin {
     /// says; absent for the man pages.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub linux: Option<String>,
-    /// The Debian suite that serves a Debian artifact (`bullseye-security`, `sid`): what the
-    /// private apt configuration lists.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub suite: Option<String>,
     /// The downloaded file.
     pub artifact: Artifact,
 }
@@ -63,7 +59,8 @@ impl HistoryPin {
 }
 
 /// Checks the history pins: unique ids, supported packages, a Linux version on every sample,
-/// exactly one man-pages pin, a suite on every Debian artifact, well-formed sha256.
+/// exactly one man-pages pin, a suite on every Debian artifact (what the private apt state
+/// fetches from), well-formed sha256.
 pub fn validate(pins: &[HistoryPin]) -> Result<()> {
     let fix = "fix the [[history]] entries of headers/headers.lock";
     let mut ids = BTreeSet::new();
@@ -84,7 +81,7 @@ pub fn validate(pins: &[HistoryPin]) -> Result<()> {
             }
             _ => {}
         }
-        if pin.artifact.origin == Origin::Debian && pin.suite.is_none() {
+        if pin.artifact.origin == Origin::Debian && pin.artifact.suite.is_none() {
             return Err(Error::new(format!(
                 "history pin {} is a Debian package without `suite`",
                 pin.id
@@ -121,11 +118,11 @@ mod tests {
         HistoryPin {
             id: id.into(),
             linux: linux.map(str::to_string),
-            suite: (origin == Origin::Debian).then(|| "sid".to_string()),
             artifact: Artifact {
                 origin,
                 package: package.into(),
                 version: "1".into(),
+                suite: (origin == Origin::Debian).then(|| "sid".to_string()),
                 file: format!("{package}_1_all.deb"),
                 sha256: "a".repeat(64),
             },
@@ -172,7 +169,7 @@ mod tests {
         let e = validate(&[no_linux, man.clone()]).unwrap_err();
         assert!(e.message.contains("no `linux"), "{e}");
         let mut no_suite = k;
-        no_suite.suite = None;
+        no_suite.artifact.suite = None;
         let e = validate(&[no_suite, man]).unwrap_err();
         assert!(e.message.contains("without `suite`"), "{e}");
     }

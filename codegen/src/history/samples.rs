@@ -12,7 +12,6 @@ use super::pins::{HistoryPin, PinKind};
 use crate::error::{Error, Result};
 use crate::fetch::ensure_artifact;
 use crate::fsutil::{run, Progress};
-use crate::lock::Origin;
 use crate::sources::Cache;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -69,90 +68,10 @@ pub fn prepare(cache: &Cache, pin: &HistoryPin, progress: Progress) -> Result<Pa
     Ok(dir)
 }
 
-/// The verified download of `pin`.
+/// The verified download of `pin` (Debian packages through the private apt state of
+/// [`crate::apt`], for the pin's suite).
 fn obtain(cache: &Cache, pin: &HistoryPin, progress: Progress) -> Result<PathBuf> {
-    let downloads = cache.downloads();
-    let path = downloads.join(&pin.artifact.file);
-    if !path.is_file() && pin.artifact.origin == Origin::Debian {
-        // The system's apt lists rarely have these suites: use a private apt state.
-        private_apt_download(cache, pin, progress)?;
-    }
-    ensure_artifact(&pin.artifact, &downloads, progress).map_err(|e| e.abi(&pin.id))
-}
-
-/// `apt-get download` through an apt configuration of our own under the cache (no root, no
-/// change to the system): a sources list naming the pin's suite, its own lists and cache.
-fn private_apt_download(cache: &Cache, pin: &HistoryPin, progress: Progress) -> Result<()> {
-    let suite = pin.suite.as_deref().unwrap_or("sid");
-    let apt = root(cache).join("apt");
-    let lists = apt.join("lists");
-    let parts = apt.join("parts");
-    for dir in [
-        lists.join("partial"),
-        parts.clone(),
-        apt.join("cache/archives/partial"),
-    ] {
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io("create", &dir, e))?;
-    }
-    let mirror = if suite.ends_with("-security") {
-        "http://deb.debian.org/debian-security"
-    } else {
-        "http://deb.debian.org/debian"
-    };
-    let list = apt.join(format!("{suite}.list"));
-    let line = format!(
-        "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] {mirror} {suite} main\n"
-    );
-    crate::fsutil::write_atomic(&list, line.as_bytes())?;
-    let options = |cmd: &mut Command| {
-        cmd.arg("-o")
-            .arg(format!("Dir::State::Lists={}", lists.display()))
-            .arg("-o")
-            .arg(format!("Dir::Etc::SourceList={}", list.display()))
-            .arg("-o")
-            .arg(format!("Dir::Etc::SourceParts={}", parts.display()))
-            .arg("-o")
-            .arg(format!("Dir::Cache={}", apt.join("cache").display()))
-            .arg("-o")
-            .arg("Dir::State::status=/dev/null");
-    };
-    progress.step(format!("  apt-get update (private lists, suite {suite})"));
-    let mut update = Command::new("apt-get");
-    options(&mut update);
-    update.arg("update");
-    run(&mut update, "apt-get is Debian's package client")?;
-    let downloads = cache.downloads();
-    std::fs::create_dir_all(&downloads).map_err(|e| Error::io("create", &downloads, e))?;
-    let tmp = tempfile::Builder::new()
-        .prefix(".download")
-        .tempdir_in(&downloads)
-        .map_err(|e| Error::io("create a temporary folder in", &downloads, e))?;
-    progress.step(format!(
-        "  downloading {} with apt-get download",
-        pin.artifact.describe()
-    ));
-    let mut download = Command::new("apt-get");
-    options(&mut download);
-    download
-        .arg("download")
-        .arg(format!("{}={}", pin.artifact.package, pin.artifact.version))
-        .current_dir(tmp.path());
-    run(&mut download, "apt-get is Debian's package client").map_err(|e| {
-        e.hint(format!(
-            "{} {} is no longer served by {suite}: re-pin the [[history]] entry {}",
-            pin.artifact.package, pin.artifact.version, pin.id
-        ))
-    })?;
-    let got = tmp.path().join(&pin.artifact.file);
-    if !got.is_file() {
-        return Err(Error::new(format!(
-            "apt-get download did not save {}",
-            pin.artifact.file
-        ))
-        .file(tmp.path()));
-    }
-    let dest = downloads.join(&pin.artifact.file);
-    std::fs::rename(&got, &dest).map_err(|e| Error::io("move the download into", &dest, e))
+    ensure_artifact(&pin.artifact, &cache.downloads(), progress).map_err(|e| e.abi(&pin.id))
 }
 
 /// The members of a kernel tarball the tables depend on (`*` does not cross `/`).
