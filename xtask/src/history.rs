@@ -86,3 +86,14 @@ pub fn run(root: &Path, check: bool, quiet: bool) -> Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// The export JSON with each ABI's `"since"` (and `"removed"`, `"ends"`) from the committed
+/// history file; unchanged when there is no history file.
+pub fn with_since(root: &Path, json: String) -> Result<String> {
+    let path = root.join(data::PATH);
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return Ok(json);
+    };
+    let history = data::parse(&text).map_err(|e| e.file(&path))?;
+    history::export::with_since(&json, &history)
+}

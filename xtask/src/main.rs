@@ -111,7 +111,8 @@ struct HeadersArgs {
 
 #[derive(Debug, Args)]
 struct ExportArgs {
-    /// As JSON: {"<abi>": {"linux": "7.3.4", "syscalls": {"read": 0, ...}, ...}, ...}.
+    /// As JSON: {"<abi>": {"linux": "7.3.4", "syscalls": {"read": 0, ...}, "since": {"read":
+    /// {"by": "5.10", "generic": "1.0"}, ...}, ...}, ...} (since: see `cargo xtask history`).
     #[arg(long, required = true)]
     json: bool,
     /// Read the tables generated into DIR instead of the committed ones.
@@ -324,7 +325,8 @@ fn export(args: &ExportArgs) -> Result<ExitCode> {
             .file(dir.join("abi"))
             .hint("run `cargo xtask gen` first"));
     }
-    print!("{}", codegen::export::to_json(ABIS, &tables));
+    let json = codegen::export::to_json(ABIS, &tables);
+    print!("{}", history::with_since(&root(), json)?);
     Ok(ExitCode::SUCCESS)
 }
 

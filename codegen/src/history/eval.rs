@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// Bumped whenever the evaluation changes, so that cached results are redone.
-const EVAL_FORMAT: u32 = 1;
+const EVAL_FORMAT: u32 = 2;
 
 /// The ABIs whose numbers came from `asm-generic/unistd.h` before Linux 6.11 (no table
 /// file): every ABI of the generic arches except loongarch32, which no kernel before 7.x
@@ -314,12 +314,18 @@ fn run_jobs(jobs: &[Job<'_>], libclang: &Libclang, pinned: &str) -> Vec<(String,
 fn evaluate_job(job: &Job<'_>, pinned: &str) -> Result<Vec<(String, u64)>> {
     let mut args: Vec<&str> = job.spec.clang_args.to_vec();
     if let Mode::Generic { bits } = job.mode {
-        // The host triple's long is 64 bits; asm-generic/bitsperlong.h may read it.
-        args.extend(if bits == 32 {
-            ["-U__SIZEOF_LONG__", "-D__SIZEOF_LONG__=4"]
+        // The host triple is LP64: asm-generic/bitsperlong.h may read __SIZEOF_LONG__, and
+        // riscv's asm/unistd.h wants the 64-bit-only calls (new stat, rlimit) under __LP64__.
+        if bits == 32 {
+            args.extend([
+                "-U__SIZEOF_LONG__",
+                "-D__SIZEOF_LONG__=4",
+                "-U__LP64__",
+                "-U_LP64",
+            ]);
         } else {
-            ["-U__SIZEOF_LONG__", "-D__SIZEOF_LONG__=8"]
-        });
+            args.extend(["-U__SIZEOF_LONG__", "-D__SIZEOF_LONG__=8"]);
+        }
     }
     let unit = Unit {
         headers: &["linux/version.h", "asm/unistd.h"],

@@ -11,6 +11,7 @@
 pub mod check;
 pub mod data;
 pub mod eval;
+pub mod export;
 pub mod manpages;
 pub mod model;
 pub mod pins;
