@@ -438,6 +438,11 @@ fn test(args: &TestArgs) -> Result<ExitCode> {
         &cargo,
         &["test", "-p", "syscalls-sys", "--features", "libc"],
     )?;
+    step(
+        "tests (history feature: Abi::introduced over the committed history)",
+        &cargo,
+        &["test", "-p", "syscalls-sys", "--features", "history"],
+    )?;
 
     // Regenerate every ABI from two other inputs into temporary folders: every name each
     // shares with the committed (newer) tables must have the same number. Linux 6.12 (the
