@@ -130,14 +130,14 @@ impl fmt::Display for Since {
     }
 }
 
-/// One ABI's data, as `cargo xtask history` writes it (see `codegen/src/history/data.rs`).
+/// One ABI's data, as `cargo xtask history` writes it (see `codegen/src/history/data.rs`):
+/// 3 bytes per syscall, in name order: the name's index in `NAMES` (u16 little-endian) and
+/// its record's index in `RECORDS`.
 pub(crate) struct AbiHistory {
     pub(crate) abi: &'static str,
     pub(crate) last: u8,
     pub(crate) ends: [u8; 2],
-    pub(crate) names: &'static str,
-    pub(crate) starts: &'static [u8],
-    pub(crate) records: &'static [u8],
+    pub(crate) entries: &'static [u8],
 }
 
 const NONE: u8 = 255;
@@ -199,10 +199,13 @@ impl AbiHistory {
         None
     }
 
+    /// The name of the `i`-th entry.
     #[inline]
     const fn name(&self, i: usize) -> &'static [u8] {
-        let bytes = self.names.as_bytes();
-        let start = self.starts[2 * i] as usize | (self.starts[2 * i + 1] as usize) << 8;
+        let n = self.entries[3 * i] as usize | (self.entries[3 * i + 1] as usize) << 8;
+        let bytes = data::NAMES.as_bytes();
+        let start =
+            data::NAME_STARTS[2 * n] as usize | (data::NAME_STARTS[2 * n + 1] as usize) << 8;
         let mut end = start;
         while end < bytes.len() && bytes[end] != b'\n' {
             end += 1;
@@ -215,15 +218,15 @@ impl AbiHistory {
     /// The record of `name`: `[kind, after, by, generic, removed_after, removed_by]`.
     #[inline]
     const fn record(&self, name: &str) -> Option<[u8; 6]> {
-        let (mut lo, mut hi) = (0, self.starts.len() / 2);
+        let (mut lo, mut hi) = (0, self.entries.len() / 3);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             match str_order(self.name(mid), name.as_bytes()) {
                 -1 => lo = mid + 1,
                 1 => hi = mid,
                 _ => {
-                    let r = &self.records;
-                    let at = 6 * mid;
+                    let r = &data::RECORDS;
+                    let at = 6 * self.entries[3 * mid + 2] as usize;
                     return Some([r[at], r[at + 1], r[at + 2], r[at + 3], r[at + 4], r[at + 5]]);
                 }
             }

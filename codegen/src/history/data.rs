@@ -4,13 +4,17 @@
 //! Layout (data only, read by `syscalls-sys/src/history.rs`):
 //! - `VERSIONS`: every version the data mentions, ascending, as `[major, minor, patch]`;
 //! - `SAMPLES`: the sampled series, as indices into `VERSIONS`;
-//! - `HISTORY`: per ABI (table order) its newest sampled series (`last`), where the ABI
-//!   ends (`ends`, `[after, by]`), its names (sorted in byte order, each followed by `\n`),
-//!   their byte offsets (`starts`, u16 little-endian) and one 6-byte record per name:
-//!   `[kind, after, by, generic, removed_after, removed_by]`, kind 0 exact (the man pages'
-//!   version is `generic`), 1 range, 2 at-or-before; 255 is "none".
+//! - `NAMES`: every syscall name of every ABI once, sorted in byte order, each followed by
+//!   `\n`, and `NAME_STARTS` their byte offsets (u16 little-endian);
+//! - `RECORDS`: the distinct answers, 6 bytes each: `[kind, after, by, generic,
+//!   removed_after, removed_by]`, kind 0 exact (the man pages' version is `generic`), 1 range,
+//!   2 at-or-before; 255 is "none";
+//! - `HISTORY`: per ABI (table order) its newest sampled series (`last`), where the ABI ends
+//!   (`ends`, `[after, by]`), and 3 bytes per syscall in name order: the name's index in
+//!   `NAMES` (u16 little-endian) and its record's index in `RECORDS`.
 
 use super::model::{AbiHistory, Entry, History, Since, Version};
+use crate::committed::{field, lit_bytes, lit_str};
 use crate::error::{Error, Result};
 use proc_macro2::Literal;
 use std::collections::BTreeMap;
@@ -81,38 +85,80 @@ pub fn render(history: &History, inputs: &str) -> String {
         "pub(super) const SAMPLES: &[u8] = &[{}];\n",
         samples.join(", ")
     ));
+    // One pool of names, one pool of distinct records.
+    let pool: Vec<&str> = {
+        let mut all: Vec<&str> = history
+            .abis
+            .iter()
+            .flat_map(|a| a.entries.keys().map(String::as_str))
+            .collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    };
+    let mut names = String::new();
+    let mut starts = Vec::new();
+    for name in &pool {
+        let start = u16::try_from(names.len()).expect("names fit in 64 KiB");
+        starts.extend(start.to_le_bytes());
+        names.push_str(name);
+        names.push('\n');
+    }
+    let record_of = |e: &Entry| -> [u8; 6] {
+        let (kind, after, by, generic) = match e.since {
+            Since::Exact { version, after, by } => (EXACT, Some(after), by, Some(version)),
+            Since::Range { after, by, generic } => (RANGE, Some(after), by, generic),
+            Since::AtOrBefore { by, generic } => (AT_OR_BEFORE, None, by, generic),
+        };
+        [
+            kind,
+            opt(after),
+            index(by),
+            opt(generic),
+            opt(e.removed.map(|r| r.0)),
+            opt(e.removed.map(|r| r.1)),
+        ]
+    };
+    let mut records: Vec<[u8; 6]> = history
+        .abis
+        .iter()
+        .flat_map(|a| a.entries.values().map(record_of))
+        .collect();
+    records.sort_unstable();
+    records.dedup();
+    assert!(
+        records.len() <= 256,
+        "too many distinct records for one byte"
+    );
+    out.push_str(&format!(
+        "pub(super) const NAMES: &str = {};\n",
+        Literal::string(&names)
+    ));
+    out.push_str(&format!(
+        "pub(super) const NAME_STARTS: &[u8] = {};\n",
+        Literal::byte_string(&starts)
+    ));
+    out.push_str(&format!(
+        "pub(super) const RECORDS: &[u8] = {};\n",
+        Literal::byte_string(&records.concat())
+    ));
     out.push_str("pub(super) const HISTORY: &[AbiHistory] = &[\n");
     for abi in &history.abis {
-        let mut names = String::new();
-        let mut starts = Vec::new();
-        let mut records = Vec::new();
+        let mut entries = Vec::new();
         for (name, e) in &abi.entries {
-            let start = u16::try_from(names.len()).expect("names fit in 64 KiB");
-            starts.extend(start.to_le_bytes());
-            names.push_str(name);
-            names.push('\n');
-            let (kind, after, by, generic) = match e.since {
-                Since::Exact { version, after, by } => (EXACT, Some(after), by, Some(version)),
-                Since::Range { after, by, generic } => (RANGE, Some(after), by, generic),
-                Since::AtOrBefore { by, generic } => (AT_OR_BEFORE, None, by, generic),
-            };
-            records.extend([
-                kind,
-                opt(after),
-                index(by),
-                opt(generic),
-                opt(e.removed.map(|r| r.0)),
-                opt(e.removed.map(|r| r.1)),
-            ]);
+            let n = pool.binary_search(&name.as_str()).expect("pooled above") as u16;
+            let r = records
+                .binary_search(&record_of(e))
+                .expect("collected above") as u8;
+            entries.extend(n.to_le_bytes());
+            entries.push(r);
         }
         let (ends_a, ends_b) = (opt(abi.ends.map(|e| e.0)), opt(abi.ends.map(|e| e.1)));
         out.push_str(&format!(
-            "    AbiHistory {{\n        abi: {},\n        last: {},\n        ends: [{ends_a}, {ends_b}],\n        names: {},\n        starts: {},\n        records: {},\n    }},\n",
+            "    AbiHistory {{ abi: {}, last: {}, ends: [{ends_a}, {ends_b}], entries: {} }},\n",
             Literal::string(&abi.abi),
             index(abi.last),
-            Literal::string(&names),
-            Literal::byte_string(&starts),
-            Literal::byte_string(&records),
+            Literal::byte_string(&entries),
         ));
     }
     out.push_str("];\n");
@@ -189,18 +235,19 @@ pub fn parse(text: &str) -> Result<History> {
         .iter()
         .map(|e| need(int(e).ok_or_else(|| shape("SAMPLES"))?))
         .collect::<Result<Vec<_>>>()?;
+    let names = lit_str(get("NAMES")?).ok_or_else(|| shape("NAMES"))?;
+    let pool: Vec<&str> = names.split_terminator('\n').collect();
+    let records = lit_bytes(get("RECORDS")?).ok_or_else(|| shape("RECORDS"))?;
+    if records.len() % 6 != 0 {
+        return Err(shape("RECORDS is not made of 6-byte records"));
+    }
     let mut abis = Vec::new();
     for e in elems(get("HISTORY")?).ok_or_else(|| shape("HISTORY"))? {
         let syn::Expr::Struct(s) = e else {
             return Err(shape("HISTORY entry"));
         };
-        let field = |n: &str| {
-            s.fields
-                .iter()
-                .find(|f| matches!(&f.member, syn::Member::Named(i) if i == n))
-                .map(|f| &f.expr)
-                .ok_or_else(|| shape(&format!("HISTORY entry without {n}")))
-        };
+        let field =
+            |n: &str| field(s, n).ok_or_else(|| shape(&format!("HISTORY entry without {n}")));
         let abi = lit_str(field("abi")?).ok_or_else(|| shape("abi"))?;
         let last = need(int(field("last")?).ok_or_else(|| shape("last"))?)?;
         let ends: Vec<u64> = elems(field("ends")?)
@@ -216,19 +263,22 @@ pub fn parse(text: &str) -> Result<History> {
             },
             _ => return Err(shape("ends")),
         };
-        let names = lit_str(field("names")?).ok_or_else(|| shape("names"))?;
-        let records = lit_bytes(field("records")?).ok_or_else(|| shape("records"))?;
-        let names: Vec<&str> = names.split_terminator('\n').collect();
-        if records.len() != names.len() * 6 {
-            return Err(shape(&format!(
-                "{abi}: {} names but {} record bytes",
-                names.len(),
-                records.len()
-            )));
+        let bytes = lit_bytes(field("entries")?).ok_or_else(|| shape("entries"))?;
+        if bytes.len() % 3 != 0 {
+            return Err(shape(&format!("{abi}: entries are not 3-byte rows")));
         }
         let mut entries = BTreeMap::new();
-        for (name, r) in names.iter().zip(records.chunks(6)) {
-            let r: Vec<u64> = r.iter().map(|b| u64::from(*b)).collect();
+        for row in bytes.chunks(3) {
+            let name = pool
+                .get(usize::from(u16::from_le_bytes([row[0], row[1]])))
+                .ok_or_else(|| shape(&format!("{abi}: name index out of range")))?;
+            let at_r = 6 * usize::from(row[2]);
+            let r: Vec<u64> = records
+                .get(at_r..at_r + 6)
+                .ok_or_else(|| shape(&format!("{abi}: record index out of range")))?
+                .iter()
+                .map(|b| u64::from(*b))
+                .collect();
             let since = match r[0] as u8 {
                 EXACT => Since::Exact {
                     version: need(r[3])?,
@@ -281,26 +331,6 @@ fn int(e: &syn::Expr) -> Option<u64> {
             lit: syn::Lit::Int(i),
             ..
         }) => i.base10_parse().ok(),
-        _ => None,
-    }
-}
-
-fn lit_str(e: &syn::Expr) -> Option<String> {
-    match e {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::Str(s),
-            ..
-        }) => Some(s.value()),
-        _ => None,
-    }
-}
-
-fn lit_bytes(e: &syn::Expr) -> Option<Vec<u8>> {
-    match e {
-        syn::Expr::Lit(syn::ExprLit {
-            lit: syn::Lit::ByteStr(s),
-            ..
-        }) => Some(s.value()),
         _ => None,
     }
 }
@@ -369,7 +399,7 @@ mod tests {
             .unwrap_err()
             .message
             .contains("marker"));
-        let broken = text.replace("records: b\"", "records: b\"\\x07");
+        let broken = text.replace("entries: b\"", "entries: b\"\\x07");
         assert!(parse(&broken).is_err());
     }
 }

@@ -82,6 +82,16 @@ struct Job<'a> {
     mode: Mode,
 }
 
+/// What a cached evaluation must carry to be reused: the pin, the evaluation code's format
+/// and the ABI table.
+fn stamp(pin: &HistoryPin, specs: &[AbiSpec]) -> String {
+    format!(
+        "{} eval {EVAL_FORMAT} abis {}",
+        super::samples::stamp_text(pin).trim(),
+        specs.iter().map(|s| s.name).collect::<Vec<_>>().join(",")
+    )
+}
+
 /// The sample of a prepared pin (from its cache when the stamp matches).
 pub fn sample(
     pin: &HistoryPin,
@@ -89,39 +99,24 @@ pub fn sample(
     specs: &[AbiSpec],
     libclang: &Libclang,
 ) -> Result<Sample> {
-    let stamp = format!(
-        "{} eval {EVAL_FORMAT} abis {}",
-        super::samples::stamp_text(pin).trim(),
-        specs.iter().map(|s| s.name).collect::<Vec<_>>().join(",")
-    );
-    let cache = dir.join("tables.json");
-    if let Ok(text) = std::fs::read_to_string(&cache) {
-        if let Ok(c) = serde_json::from_str::<Cached>(&text) {
-            if c.stamp == stamp {
-                return Ok(c.sample);
-            }
-        }
+    if let Some(sample) = cached(pin, dir, specs) {
+        return Ok(sample);
     }
     let sample = evaluate_sample(pin, dir, specs, libclang).map_err(|e| e.abi(&pin.id))?;
     let text = serde_json::to_string(&Cached {
-        stamp,
+        stamp: stamp(pin, specs),
         sample: sample.clone(),
     })
     .expect("plain data serializes");
-    crate::fsutil::write_atomic(&cache, text.as_bytes())?;
+    crate::fsutil::write_atomic(&dir.join("tables.json"), text.as_bytes())?;
     Ok(sample)
 }
 
-/// Whether the sample already has its evaluation cached (no libclang needed).
+/// The sample's cached evaluation, if its stamp matches (no libclang needed).
 pub fn cached(pin: &HistoryPin, dir: &Path, specs: &[AbiSpec]) -> Option<Sample> {
-    let stamp = format!(
-        "{} eval {EVAL_FORMAT} abis {}",
-        super::samples::stamp_text(pin).trim(),
-        specs.iter().map(|s| s.name).collect::<Vec<_>>().join(",")
-    );
     let text = std::fs::read_to_string(dir.join("tables.json")).ok()?;
     let c = serde_json::from_str::<Cached>(&text).ok()?;
-    (c.stamp == stamp).then_some(c.sample)
+    (c.stamp == stamp(pin, specs)).then_some(c.sample)
 }
 
 fn evaluate_sample(
@@ -156,15 +151,8 @@ fn evaluate_sample(
                 }
                 let t = tree::prepare_arch(&src, arch, &gen.join(arch))?;
                 for spec in of_arch {
-                    let mode = if t.generated.iter().any(|f| f == spec.unistd_header) {
-                        Some(Mode::Table)
-                    } else if t.generated.is_empty() && LEGACY_GENERIC.contains(&spec.name) {
-                        Some(Mode::Generic {
-                            bits: word_size(spec),
-                        })
-                    } else {
-                        None
-                    };
+                    let own = t.generated.iter().any(|f| f == spec.unistd_header);
+                    let mode = mode_for(spec, own, t.generated.is_empty());
                     match mode {
                         Some(mode) => jobs.push(Job {
                             spec,
@@ -197,18 +185,8 @@ fn evaluate_sample(
                 };
                 let arch_dir = include.join(format!("{zig}-linux-any"));
                 let asm = arch_dir.join("asm");
-                let mode = if asm.join(spec.unistd_header).is_file() {
-                    Some(Mode::Table)
-                } else if asm.join("unistd.h").is_file()
-                    && !has_unistd_variant(&asm)
-                    && LEGACY_GENERIC.contains(&spec.name)
-                {
-                    Some(Mode::Generic {
-                        bits: word_size(spec),
-                    })
-                } else {
-                    None
-                };
+                let legacy = asm.join("unistd.h").is_file() && !has_unistd_variant(&asm);
+                let mode = mode_for(spec, asm.join(spec.unistd_header).is_file(), legacy);
                 match mode {
                     Some(mode) => jobs.push(Job {
                         spec,
@@ -239,6 +217,21 @@ fn evaluate_sample(
         whole_kernel: kind == PinKind::KernelSource,
         abis,
     })
+}
+
+/// How to evaluate `spec`: from its own `unistd_*.h` when the headers have it, from
+/// `asm-generic/unistd.h` when the arch has no table files at all (a generic arch before
+/// 6.11), or not at all.
+fn mode_for(spec: &AbiSpec, own_file: bool, no_table_files: bool) -> Option<Mode> {
+    if own_file {
+        Some(Mode::Table)
+    } else if no_table_files && LEGACY_GENERIC.contains(&spec.name) {
+        Some(Mode::Generic {
+            bits: word_size(spec),
+        })
+    } else {
+        None
+    }
 }
 
 /// The word size of an ABI, from the file its arch's table goes to.
