@@ -93,7 +93,17 @@ impl fmt::Display for LinuxVersion {
     }
 }
 
-/// Since which Linux version an ABI has a syscall, and how sure that is.
+/// Since which Linux version an ABI has a syscall, and how sure that is
+/// ([`Abi::introduced`]).
+///
+/// `cargo xtask history` derives it from the kernels registries still serve, sampled at
+/// Linux 5.10, 5.16, 6.1, 6.3, 6.12, 6.13, 6.19, 7.2 and 7.3 ([`history_samples`]), and from
+/// the man pages' HISTORY sections: the interval between the last sample without the syscall
+/// and the first with it, the man pages' version where it falls inside, and "at or before"
+/// the oldest sample otherwise. Samples are stable point releases (5.10.262, 6.1.192), and
+/// stable updates have backported a few syscalls (csky's and hexagon's `sync_file_range2`,
+/// loongarch64's `fstat` and `newfstatat`): the generated data lists every such
+/// disagreement between its inputs.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum Since {
     /// Since this version: the man pages' version, inside the sampled interval.
