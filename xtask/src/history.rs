@@ -41,6 +41,10 @@ pub fn run(root: &Path, check: bool, quiet: bool) -> Result<ExitCode> {
     for line in &outcome.summary {
         println!("{line}");
     }
+    println!(
+        "the man pages give a Linux version for {} names",
+        outcome.man_versions
+    );
     if outcome.history.contradictions.is_empty() {
         println!("no contradiction between the samples and the man pages");
     } else {

@@ -38,6 +38,8 @@ pub struct Outcome {
     pub changed: bool,
     /// Per-ABI lines: counts of exact / interval / at-or-before.
     pub summary: Vec<String>,
+    /// How many syscall names the man pages give a version.
+    pub man_versions: usize,
     /// Per-phase wall time.
     pub timings: Vec<(&'static str, Duration)>,
 }
@@ -120,6 +122,7 @@ pub fn run(
         history,
         changed,
         summary,
+        man_versions: man.len(),
         timings,
     })
 }
