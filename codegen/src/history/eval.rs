@@ -373,23 +373,8 @@ fn as_sampled(spec: &AbiSpec, eval: &crate::evaluate::Evaluation) -> Result<AbiS
     }
     Ok(AbiSpec {
         undefined: if undefines { spec.undefined } else { &[] },
-        ..copy(spec)
+        ..*spec
     })
-}
-
-fn copy(spec: &AbiSpec) -> AbiSpec {
-    AbiSpec {
-        name: spec.name,
-        kernel_arch: spec.kernel_arch,
-        zig_dir: spec.zig_dir,
-        unistd_header: spec.unistd_header,
-        clang_args: spec.clang_args,
-        ranges: spec.ranges,
-        helpers: spec.helpers,
-        aliases: spec.aliases,
-        undefined: spec.undefined,
-        rust_cfg: spec.rust_cfg,
-    }
 }
 
 /// The numbers must come from the ABI's own file (or, for a generic arch before 6.11, from
