@@ -430,3 +430,70 @@ fn check_selection(job: &Job<'_>, eval: &crate::evaluate::Evaluation) -> Result<
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::abi::find;
+    use crate::testutil::{fixture_dir, with_libclang};
+
+    /// A generic arch before 6.11, written for the test: riscv's `asm/unistd.h` keys the
+    /// 64-bit-only calls on `__LP64__`, `asm-generic/unistd.h` on `__BITS_PER_LONG`.
+    const RISCV_LIKE: &[(&str, &str)] = &[
+        ("linux/version.h", "#define LINUX_VERSION_CODE 330240\n"),
+        (
+            "asm/unistd.h",
+            "#ifdef __LP64__\n#define __ARCH_WANT_SET_GET_RLIMIT\n#endif\n#include <asm-generic/unistd.h>\n#define __NR_riscv_flush_icache (__NR_arch_specific_syscall + 15)\n",
+        ),
+        ("asm/bitsperlong.h", "#define __BITS_PER_LONG (__SIZEOF_POINTER__ * 8)\n"),
+        (
+            "asm-generic/unistd.h",
+            "#include <asm/bitsperlong.h>\n#define __NR_read 63\n#ifdef __ARCH_WANT_SET_GET_RLIMIT\n#define __NR_getrlimit 163\n#endif\n#if __BITS_PER_LONG == 64\n#define __NR_fstat 80\n#else\n#define __NR_fstat64 80\n#endif\n#define __NR_arch_specific_syscall 244\n",
+        ),
+    ];
+
+    fn names(abi: &str, files: &[(&str, &str)]) -> Result<Vec<String>> {
+        let dir = fixture_dir(files);
+        let spec = find(abi).unwrap();
+        let job = Job {
+            spec,
+            include_dirs: vec![dir.path().to_path_buf()],
+            mode: Mode::Generic {
+                bits: word_size(spec),
+            },
+        };
+        with_libclang(|| evaluate_job(&job, "5.10.0"))
+            .map(|rows| rows.into_iter().map(|(n, _)| n).collect())
+    }
+
+    #[test]
+    fn generic_arches_are_evaluated_at_the_abi_word_size() {
+        let rv32 = names("riscv32", RISCV_LIKE).unwrap();
+        assert_eq!(rv32, ["read", "fstat64", "riscv_flush_icache"]);
+        let rv64 = names("riscv64", RISCV_LIKE).unwrap();
+        assert_eq!(rv64, ["read", "fstat", "getrlimit", "riscv_flush_icache"]);
+    }
+
+    #[test]
+    fn a_word_size_that_did_not_take_effect_is_an_error() {
+        // An arch whose bitsperlong ignores the ABI: 64 bits whatever the selection.
+        let mut files = RISCV_LIKE.to_vec();
+        files[2] = ("asm/bitsperlong.h", "#define __BITS_PER_LONG 64\n");
+        let e = names("riscv32", &files).unwrap_err();
+        assert!(
+            e.message
+                .contains("expected asm-generic/unistd.h at 32 bits"),
+            "{e}"
+        );
+        assert!(e.message.contains("__BITS_PER_LONG Some(64)"), "{e}");
+    }
+
+    #[test]
+    fn the_pinned_version_must_match_the_headers() {
+        let mut files = RISCV_LIKE.to_vec();
+        files[0] = ("linux/version.h", "#define LINUX_VERSION_CODE 393216\n");
+        let e = names("riscv64", &files).unwrap_err();
+        assert!(e.message.contains("the headers say Linux 6.0"), "{e}");
+        assert!(e.message.contains("the history pin says 5.10.0"), "{e}");
+    }
+}
