@@ -19,6 +19,49 @@ pub const ARCHES_WITHOUT_ABI: &[&str] = &["um"];
 /// `asm-generic/unistd.h` style headers define them).
 pub const COMMON_HELPERS: &[&str] = &["__NR_syscalls", "__NR_arch_specific_syscall"];
 
+/// An `AUDIT_ARCH_*` macro of `linux/audit.h` and when the kernel reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditArch {
+    /// The macro: `AUDIT_ARCH_MIPSEL`.
+    pub name: &'static str,
+    /// For which processes of this ABI the kernel's `syscall_get_arch()` returns it, as a Rust
+    /// `cfg` predicate added to the ABI's `rust_cfg` (`target_endian = "little"`); `Some("all()")`
+    /// for all of them; `None` when the kernel never reports it for this ABI (arm's
+    /// `AUDIT_ARCH_ARMEB`: the kernel says `AUDIT_ARCH_ARM` on big-endian arm too) or when
+    /// that depends on more than a `cfg` can tell (arc's ISA). The root `AUDIT_ARCH` of
+    /// `syscalls-sys` is the one whose predicate holds on the target.
+    pub native_when: Option<&'static str>,
+}
+
+/// `AUDIT_ARCH_<name>`, reported for every target of its ABI.
+const fn always(name: &'static str) -> AuditArch {
+    AuditArch {
+        name,
+        native_when: Some(ALWAYS),
+    }
+}
+
+/// `AUDIT_ARCH_<name>`, reported for the targets of one endianness.
+const fn when(name: &'static str, cfg: &'static str) -> AuditArch {
+    AuditArch {
+        name,
+        native_when: Some(cfg),
+    }
+}
+
+/// `AUDIT_ARCH_<name>`, in the ABI's list but never what the kernel reports for it.
+const fn never(name: &'static str) -> AuditArch {
+    AuditArch {
+        name,
+        native_when: None,
+    }
+}
+
+/// The `native_when` of an audit arch that every target of its ABI has.
+pub const ALWAYS: &str = "all()";
+const LITTLE: &str = r#"target_endian = "little""#;
+const BIG: &str = r#"target_endian = "big""#;
+
 /// One Linux syscall ABI.
 #[derive(Debug)]
 pub struct AbiSpec {
@@ -26,6 +69,15 @@ pub struct AbiSpec {
     pub name: &'static str,
     /// The kernel's `ARCH=` for `make headers`.
     pub kernel_arch: &'static str,
+    /// Other spellings of the ABI that `Abi::by_name` accepts besides its canonical name: the
+    /// names the kernel (`ARCH=`), Debian, Go (`GOARCH`), libseccomp and the arch field of LLVM
+    /// target triples give it. Lowercase, `_` for `-` (`by_name` ignores ASCII case and
+    /// treats `-` as `_`).
+    pub other_names: &'static [&'static str],
+    /// Every `AUDIT_ARCH_*` of `linux/audit.h` whose syscalls use this ABI's numbers (what a
+    /// seccomp filter finds in `seccomp_data.arch`), each with when the kernel reports it for a
+    /// native process of this ABI.
+    pub audit_arches: &'static [AuditArch],
     /// Directory prefix of this arch in zig's bundled headers (`<dir>-linux-any`), if zig has it.
     pub zig_dir: Option<&'static str>,
     /// The file `asm/unistd.h` must include for this ABI.
@@ -238,6 +290,8 @@ const fn arch_table_with_compat(path: &'static str, tags: &'static [&'static str
 const ROW: AbiSpec = AbiSpec {
     name: "",
     kernel_arch: "",
+    other_names: &[],
+    audit_arches: &[],
     zig_dir: None,
     unistd_header: "unistd_32.h",
     clang_args: &[],
@@ -270,6 +324,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "x86_64",
         kernel_arch: "x86",
+        other_names: &["amd64"],
+        audit_arches: &[always("AUDIT_ARCH_X86_64")],
         zig_dir: Some("x86"),
         unistd_header: "unistd_64.h",
         clang_args: &["-U__i386__", "-U__ILP32__"],
@@ -281,6 +337,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "x86",
         kernel_arch: "x86",
+        other_names: &["i386", "i486", "i586", "i686", "386", "ia32"],
+        audit_arches: &[always("AUDIT_ARCH_I386")],
         zig_dir: Some("x86"),
         clang_args: &["-D__i386__"],
         syscall_table: arch_table_with_compat("arch/x86/entry/syscalls/syscall_32.tbl", &["i386"]),
@@ -293,6 +351,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "x32",
         kernel_arch: "x86",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_X86_64")],
         zig_dir: Some("x86"),
         unistd_header: "unistd_x32.h",
         clang_args: &["-U__i386__", "-D__ILP32__"],
@@ -306,6 +366,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "aarch64",
         kernel_arch: "arm64",
+        other_names: &["arm64", "aarch64_be", "arm64be"],
+        audit_arches: &[always("AUDIT_ARCH_AARCH64")],
         zig_dir: Some("aarch64"),
         unistd_header: "unistd_64.h",
         syscall_table: GENERIC_64,
@@ -316,6 +378,21 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "arm",
         kernel_arch: "arm",
+        other_names: &[
+            "armel",
+            "armhf",
+            "armeb",
+            "armv4t",
+            "armv5te",
+            "armv6",
+            "armv7",
+            "armv7a",
+            "armv7l",
+            "thumb",
+            "thumbeb",
+            "thumbv7neon",
+        ],
+        audit_arches: &[always("AUDIT_ARCH_ARM"), never("AUDIT_ARCH_ARMEB")],
         zig_dir: Some("arm"),
         unistd_header: "unistd-eabi.h",
         clang_args: &["-D__ARM_EABI__"],
@@ -344,6 +421,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "arm_oabi",
         kernel_arch: "arm",
+        other_names: &["oabi"],
+        audit_arches: &[always("AUDIT_ARCH_ARM"), never("AUDIT_ARCH_ARMEB")],
         zig_dir: Some("arm"),
         unistd_header: "unistd-oabi.h",
         clang_args: &["-U__ARM_EABI__", "-U__thumb__"],
@@ -359,6 +438,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "riscv64",
         kernel_arch: "riscv",
+        other_names: &["riscv64gc"],
+        audit_arches: &[always("AUDIT_ARCH_RISCV64")],
         zig_dir: Some("riscv"),
         unistd_header: "unistd_64.h",
         clang_args: &["-U__SIZEOF_POINTER__", "-D__SIZEOF_POINTER__=8"],
@@ -370,6 +451,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "riscv32",
         kernel_arch: "riscv",
+        other_names: &["riscv32gc"],
+        audit_arches: &[always("AUDIT_ARCH_RISCV32")],
         zig_dir: Some("riscv"),
         clang_args: &["-U__SIZEOF_POINTER__", "-D__SIZEOF_POINTER__=4"],
         syscall_table: SyscallTable {
@@ -386,6 +469,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "loongarch64",
         kernel_arch: "loongarch",
+        other_names: &["loong64"],
+        audit_arches: &[always("AUDIT_ARCH_LOONGARCH64")],
         zig_dir: Some("loongarch"),
         unistd_header: "unistd_64.h",
         clang_args: &["-U__SIZEOF_LONG__", "-D__SIZEOF_LONG__=8"],
@@ -397,6 +482,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "loongarch32",
         kernel_arch: "loongarch",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_LOONGARCH32")],
         zig_dir: Some("loongarch"),
         clang_args: &["-U__SIZEOF_LONG__", "-D__SIZEOF_LONG__=4"],
         syscall_table: GENERIC_32,
@@ -409,6 +496,11 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "powerpc64",
         kernel_arch: "powerpc",
+        other_names: &["ppc64", "ppc64le", "ppc64el", "powerpc64le"],
+        audit_arches: &[
+            when("AUDIT_ARCH_PPC64", BIG),
+            when("AUDIT_ARCH_PPC64LE", LITTLE),
+        ],
         zig_dir: Some("powerpc"),
         unistd_header: "unistd_64.h",
         clang_args: &["-D__powerpc64__"],
@@ -423,6 +515,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "powerpc",
         kernel_arch: "powerpc",
+        other_names: &["ppc"],
+        audit_arches: &[always("AUDIT_ARCH_PPC")],
         zig_dir: Some("powerpc"),
         clang_args: &["-U__powerpc64__"],
         syscall_table: arch_table_with_compat(
@@ -443,6 +537,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "s390x",
         kernel_arch: "s390",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_S390X")],
         zig_dir: Some("s390x"),
         unistd_header: "unistd_64.h",
         clang_args: &["-D__s390x__"],
@@ -454,6 +550,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "s390",
         kernel_arch: "s390",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_S390")],
         clang_args: &["-U__s390x__"],
         // Only ever the compat ABI of 64-bit kernels: the fifth column is its entry.
         syscall_table: SyscallTable {
@@ -472,6 +570,21 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "mips_o32",
         kernel_arch: "mips",
+        other_names: &[
+            "mips",
+            "mipsel",
+            "mipsle",
+            "mips32r6",
+            "mips32r6el",
+            "mipsr6",
+            "mipsr6el",
+            "mipsisa32r6",
+            "mipsisa32r6el",
+        ],
+        audit_arches: &[
+            when("AUDIT_ARCH_MIPS", BIG),
+            when("AUDIT_ARCH_MIPSEL", LITTLE),
+        ],
         zig_dir: Some("mips"),
         unistd_header: "unistd_o32.h",
         clang_args: &["-D_MIPS_SIM=1"],
@@ -487,6 +600,11 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "mips_n32",
         kernel_arch: "mips",
+        other_names: &["mipsn32", "mipsn32el", "mips64n32", "mipsel64n32"],
+        audit_arches: &[
+            when("AUDIT_ARCH_MIPS64N32", BIG),
+            when("AUDIT_ARCH_MIPSEL64N32", LITTLE),
+        ],
         zig_dir: Some("mips"),
         unistd_header: "unistd_n32.h",
         clang_args: &["-D_MIPS_SIM=2"],
@@ -503,6 +621,20 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "mips_n64",
         kernel_arch: "mips",
+        other_names: &[
+            "mips64",
+            "mips64el",
+            "mips64le",
+            "mipsel64",
+            "mips64r6",
+            "mips64r6el",
+            "mipsisa64r6",
+            "mipsisa64r6el",
+        ],
+        audit_arches: &[
+            when("AUDIT_ARCH_MIPS64", BIG),
+            when("AUDIT_ARCH_MIPSEL64", LITTLE),
+        ],
         zig_dir: Some("mips"),
         unistd_header: "unistd_n64.h",
         clang_args: &["-D_MIPS_SIM=3"],
@@ -518,6 +650,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "sparc64",
         kernel_arch: "sparc",
+        other_names: &["sparcv9"],
+        audit_arches: &[always("AUDIT_ARCH_SPARC64")],
         zig_dir: Some("sparc"),
         unistd_header: "unistd_64.h",
         clang_args: &["-D__arch64__"],
@@ -529,6 +663,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "sparc",
         kernel_arch: "sparc",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_SPARC")],
         zig_dir: Some("sparc"),
         clang_args: &["-U__arch64__"],
         syscall_table: arch_table_with_compat(
@@ -544,6 +680,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "parisc64",
         kernel_arch: "parisc",
+        other_names: &["hppa64"],
+        audit_arches: &[always("AUDIT_ARCH_PARISC64")],
         unistd_header: "unistd_64.h",
         clang_args: &["-D__LP64__"],
         syscall_table: arch_table("arch/parisc/kernel/syscalls/syscall.tbl", &["common", "64"]),
@@ -553,6 +691,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "parisc",
         kernel_arch: "parisc",
+        other_names: &["hppa"],
+        audit_arches: &[always("AUDIT_ARCH_PARISC")],
         clang_args: &["-U__LP64__"],
         syscall_table: arch_table_with_compat(
             "arch/parisc/kernel/syscalls/syscall.tbl",
@@ -572,6 +712,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "alpha",
         kernel_arch: "alpha",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_ALPHA")],
         aliases: &[
             ("getgid", "getxgid"),
             ("getpid", "getxpid"),
@@ -586,6 +728,15 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "arc",
         kernel_arch: "arc",
+        other_names: &[],
+        // Which of the four the kernel reports depends on the ISA it was built for (ARCompact
+        // or ARCv2) and its endianness; Rust has no arc target to tell them apart.
+        audit_arches: &[
+            never("AUDIT_ARCH_ARCOMPACT"),
+            never("AUDIT_ARCH_ARCOMPACTBE"),
+            never("AUDIT_ARCH_ARCV2"),
+            never("AUDIT_ARCH_ARCV2BE"),
+        ],
         zig_dir: Some("arc"),
         syscall_table: GENERIC_32,
         // ARC's calling convention starts a 64-bit argument at an even register.
@@ -595,6 +746,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "csky",
         kernel_arch: "csky",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_CSKY")],
         zig_dir: Some("csky"),
         undefined: &["sync_file_range"],
         syscall_table: GENERIC_32,
@@ -608,6 +761,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "hexagon",
         kernel_arch: "hexagon",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_HEXAGON")],
         zig_dir: Some("hexagon"),
         undefined: &["sync_file_range"],
         syscall_table: GENERIC_32,
@@ -624,6 +779,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "m68k",
         kernel_arch: "m68k",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_M68K")],
         zig_dir: Some("m68k"),
         syscall_table: arch_table("arch/m68k/kernel/syscalls/syscall.tbl", &[]),
         // d1-d5/a0 are pushed as the C argument block (arch/m68k/kernel/entry.S): pairs are
@@ -635,6 +792,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "microblaze",
         kernel_arch: "microblaze",
+        other_names: &["microblazeel"],
+        audit_arches: &[always("AUDIT_ARCH_MICROBLAZE")],
         syscall_table: arch_table("arch/microblaze/kernel/syscalls/syscall.tbl", &[]),
         arg_registers: REGS_32_CONSECUTIVE,
         ..ROW
@@ -642,6 +801,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "nios2",
         kernel_arch: "nios2",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_NIOS2")],
         syscall_table: GENERIC_32,
         arg_registers: REGS_32_CONSECUTIVE_LOW_FIRST,
         ..ROW
@@ -649,6 +810,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "openrisc",
         kernel_arch: "openrisc",
+        other_names: &["or1k"],
+        audit_arches: &[always("AUDIT_ARCH_OPENRISC")],
         syscall_table: GENERIC_32,
         arg_registers: REGS_32_CONSECUTIVE_HIGH_FIRST,
         ..ROW
@@ -656,6 +819,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "sh",
         kernel_arch: "sh",
+        other_names: &["sh4", "sh3"],
+        audit_arches: &[when("AUDIT_ARCH_SH", BIG), when("AUDIT_ARCH_SHEL", LITTLE)],
         syscall_table: arch_table("arch/sh/kernel/syscalls/syscall.tbl", &[]),
         // A pair never straddles r7 and the stack: arch/sh/kernel/sys_sh32.c
         // (`sys_pread_wrapper(fd, buf, count, dummy, pos)`); `SC_ARG64` in byte order.
@@ -669,6 +834,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "xtensa",
         kernel_arch: "xtensa",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_XTENSA")],
         zig_dir: Some("xtensa"),
         syscall_table: arch_table("arch/xtensa/kernel/syscalls/syscall.tbl", &[]),
         // Pairs start at an even register: hence `xtensa_fadvise64_64(fd, advice, offset,
@@ -741,6 +908,56 @@ mod tests {
             if let Some(cfg) = abi.rust_cfg {
                 syn::parse_str::<syn::Meta>(cfg).unwrap_or_else(|e| panic!("{}: {e}", abi.name));
                 assert!(seen.insert(cfg), "{} repeats a cfg", abi.name);
+            }
+        }
+    }
+
+    #[test]
+    fn other_names_are_unique_and_never_another_abis_name() {
+        let mut seen = BTreeSet::new();
+        for abi in ABIS {
+            assert!(seen.insert(abi.name), "{}", abi.name);
+        }
+        for abi in ABIS {
+            for name in abi.other_names {
+                assert!(seen.insert(name), "{name} of {} is taken", abi.name);
+                assert!(
+                    name.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                    "{name}: lowercase, digits and _ only"
+                );
+            }
+        }
+    }
+
+    /// Every ABI with Rust targets has exactly one native audit arch per endianness, so that the
+    /// root `AUDIT_ARCH` is defined once on each of its targets.
+    #[test]
+    fn native_audit_arches_cover_each_endianness_once() {
+        for abi in ABIS {
+            assert!(!abi.audit_arches.is_empty(), "{}", abi.name);
+            let names: BTreeSet<&str> = abi.audit_arches.iter().map(|a| a.name).collect();
+            assert_eq!(names.len(), abi.audit_arches.len(), "{}", abi.name);
+            assert!(abi
+                .audit_arches
+                .iter()
+                .all(|a| a.name.starts_with("AUDIT_ARCH_")));
+            if abi.rust_cfg.is_none() {
+                continue;
+            }
+            let native: Vec<&str> = abi
+                .audit_arches
+                .iter()
+                .filter_map(|a| a.native_when)
+                .collect();
+            let covered = match native.as_slice() {
+                [ALWAYS] => true,
+                [a, b] => BTreeSet::from([*a, *b]) == BTreeSet::from([LITTLE, BIG]),
+                _ => false,
+            };
+            assert!(covered, "{}: native audit arches {native:?}", abi.name);
+            for cfg in native {
+                syn::parse_str::<syn::Meta>(cfg).unwrap_or_else(|e| panic!("{}: {e}", abi.name));
             }
         }
     }

@@ -25,6 +25,7 @@ pub fn ensure_artifact(
             artifact.describe(),
             client(artifact.origin)
         ));
+        let started = std::time::Instant::now();
         let fetched = download(
             artifact.origin,
             &artifact.package,
@@ -43,6 +44,12 @@ pub fn ensure_artifact(
             ))
             .hint("re-pin with `cargo xtask headers --update`"));
         }
+        let size = std::fs::metadata(&fetched).map_or(0, |m| m.len());
+        progress.step(format!(
+            "  downloaded {} MB in {:.1}s",
+            size >> 20,
+            started.elapsed().as_secs_f64()
+        ));
     }
     progress.step(format!("  verifying sha256 of {}", artifact.file));
     verify(artifact, &path)?;

@@ -415,9 +415,9 @@ fn install_arches(
                         Error::new(format!("cannot run make: {e}"))
                     }
                 })?;
-            running.push((arch, out, log, child));
+            running.push((arch, out, log, child, std::time::Instant::now()));
         }
-        for (arch, out, log, mut child) in running {
+        for (arch, out, log, mut child, started) in running {
             let status = child
                 .wait()
                 .map_err(|e| Error::new(format!("waiting for make: {e}")))?;
@@ -436,7 +436,10 @@ fn install_arches(
                 write_stamp(&out, stamp)?;
             }
             done += 1;
-            progress.step(format!("  make ARCH={arch} headers ({done}/{total})"));
+            progress.step(format!(
+                "  make ARCH={arch} headers ({done}/{total}, {:.1}s)",
+                started.elapsed().as_secs_f64()
+            ));
         }
     }
     Ok(())

@@ -71,10 +71,11 @@ pub fn repin(lock: &Lock, cache: &Cache, progress: Progress) -> Result<Repinned>
     if let Some(libclang) = &mut new.libclang {
         progress.step("asking PyPI for the newest libclang");
         let (artifact, _) = latest(libclang, cache, progress)?;
-        summary.push(format!(
-            "  libclang {} -> {}",
-            libclang.version, artifact.version
-        ));
+        summary.push(if artifact == *libclang {
+            format!("  libclang {} unchanged", libclang.version)
+        } else {
+            format!("  libclang {} -> {}", libclang.version, artifact.version)
+        });
         *libclang = artifact;
     }
     Ok(Repinned { lock: new, summary })

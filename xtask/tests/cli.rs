@@ -74,6 +74,10 @@ fn fixture() -> tempfile::TempDir {
         ("asm/unistd_x32.h", "#define __NR_read (0x40000000 + 0)\n#define __NR_write (0x40000000 + 1)\n"),
         ("asm/errno.h", "#define EPERM 1 /* Not allowed here */\n#define EBADF 9 /* Bad number */\n"),
         ("linux/memfd.h", "#define MFD_CLOEXEC 1U\n"),
+        (
+            "linux/audit.h",
+            "#define EM_386 3\n#define EM_X86_64 62\n#define __AUDIT_ARCH_64BIT 0x80000000\n#define __AUDIT_ARCH_LE 0x40000000\n#define __AUDIT_ARCH_CONVENTION_MASK 0x30000000\n#define AUDIT_ARCH_I386 (EM_386|__AUDIT_ARCH_LE)\n#define AUDIT_ARCH_X86_64 (EM_X86_64|__AUDIT_ARCH_64BIT|__AUDIT_ARCH_LE)\n",
+        ),
         ("linux/fcntl.h", "#define F_ADD_SEALS 1033\n#define F_GET_SEALS 1034\n#define F_SEAL_SEAL 1\n"),
     ] {
         write(&x86, rel, text);

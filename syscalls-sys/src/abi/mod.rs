@@ -4,39 +4,42 @@
 //! Every module is compiled on every host: a 64-bit tracer can decode a 32-bit child's
 //! syscalls, a seccomp filter generator can emit rules for any target.
 //!
-//! | ABI | Linux | syscalls | errno names | native on |
-//! |---|---|---|---|---|
-//! | [`x86_64`] | 7.3.4 | 386 | 136 | `all(target_arch = "x86_64", target_pointer_width = "64")` |
-//! | [`x86`] | 7.3.4 | 462 | 136 | `target_arch = "x86"` |
-//! | [`x32`] | 7.3.4 | 375 | 136 | `all(target_arch = "x86_64", target_pointer_width = "32")` |
-//! | [`aarch64`] | 7.3.4 | 328 | 136 | `target_arch = "aarch64"` |
-//! | [`arm`] | 7.3.4 | 432 | 136 | `target_arch = "arm"` |
-//! | [`arm_oabi`] | 7.3.4 | 444 | 136 | — |
-//! | [`riscv64`] | 7.3.4 | 329 | 136 | `target_arch = "riscv64"` |
-//! | [`riscv32`] | 7.3.4 | 319 | 136 | `target_arch = "riscv32"` |
-//! | [`loongarch64`] | 7.3.4 | 325 | 136 | `target_arch = "loongarch64"` |
-//! | [`loongarch32`] | 7.3.4 | 317 | 136 | `target_arch = "loongarch32"` |
-//! | [`powerpc64`] | 7.3.4 | 425 | 136 | `target_arch = "powerpc64"` |
-//! | [`powerpc`] | 7.3.4 | 453 | 136 | `target_arch = "powerpc"` |
-//! | [`s390x`] | 7.3.4 | 391 | 136 | `target_arch = "s390x"` |
-//! | [`s390`] | 6.12.117 | 433 | 133 | — |
-//! | [`mips_o32`] | 7.3.4 | 446 | 138 | `any(target_arch = "mips", target_arch = "mips32r6")` |
-//! | [`mips_n32`] | 7.3.4 | 400 | 138 | `all(any(target_arch = "mips64", target_arch = "mips64r6"), target_pointer_width = "32")` |
-//! | [`mips_n64`] | 7.3.4 | 376 | 138 | `all(any(target_arch = "mips64", target_arch = "mips64r6"), target_pointer_width = "64")` |
-//! | [`sparc64`] | 7.3.4 | 405 | 138 | `target_arch = "sparc64"` |
-//! | [`sparc`] | 7.3.4 | 442 | 138 | `target_arch = "sparc"` |
-//! | [`parisc64`] | 7.3.4 | 387 | 138 | — |
-//! | [`parisc`] | 7.3.4 | 408 | 138 | — |
-//! | [`alpha`] | 7.3.4 | 505 | 136 | — |
-//! | [`arc`] | 7.3.4 | 352 | 136 | — |
-//! | [`csky`] | 7.3.4 | 348 | 136 | `target_arch = "csky"` |
-//! | [`hexagon`] | 7.3.4 | 347 | 136 | `target_arch = "hexagon"` |
-//! | [`m68k`] | 7.3.4 | 444 | 136 | `target_arch = "m68k"` |
-//! | [`microblaze`] | 7.3.4 | 465 | 136 | — |
-//! | [`nios2`] | 7.3.4 | 348 | 136 | — |
-//! | [`openrisc`] | 7.3.4 | 348 | 136 | — |
-//! | [`sh`] | 7.3.4 | 437 | 136 | — |
-//! | [`xtensa`] | 7.3.4 | 418 | 136 | `target_arch = "xtensa"` |
+//! The last columns are the ABI's audit arches ([`Abi::audit_arches`]) and the other
+//! spellings of its name that [`Abi::by_name`] accepts.
+//!
+//! | ABI | Linux | syscalls | errno names | native on | audit arches | also known as |
+//! |---|---|---|---|---|---|---|
+//! | [`x86_64`] | 7.3.4 | 386 | 136 | `all(target_arch = "x86_64", target_pointer_width = "64")` | `AUDIT_ARCH_X86_64` | `amd64` |
+//! | [`x86`] | 7.3.4 | 462 | 136 | `target_arch = "x86"` | `AUDIT_ARCH_I386` | `i386`, `i486`, `i586`, `i686`, `386`, `ia32` |
+//! | [`x32`] | 7.3.4 | 375 | 136 | `all(target_arch = "x86_64", target_pointer_width = "32")` | `AUDIT_ARCH_X86_64` | — |
+//! | [`aarch64`] | 7.3.4 | 328 | 136 | `target_arch = "aarch64"` | `AUDIT_ARCH_AARCH64` | `arm64`, `aarch64_be`, `arm64be` |
+//! | [`arm`] | 7.3.4 | 432 | 136 | `target_arch = "arm"` | `AUDIT_ARCH_ARMEB`, `AUDIT_ARCH_ARM` | `armel`, `armhf`, `armeb`, `armv4t`, `armv5te`, `armv6`, `armv7`, `armv7a`, `armv7l`, `thumb`, `thumbeb`, `thumbv7neon` |
+//! | [`arm_oabi`] | 7.3.4 | 444 | 136 | — | `AUDIT_ARCH_ARMEB`, `AUDIT_ARCH_ARM` | `oabi` |
+//! | [`riscv64`] | 7.3.4 | 329 | 136 | `target_arch = "riscv64"` | `AUDIT_ARCH_RISCV64` | `riscv64gc` |
+//! | [`riscv32`] | 7.3.4 | 319 | 136 | `target_arch = "riscv32"` | `AUDIT_ARCH_RISCV32` | `riscv32gc` |
+//! | [`loongarch64`] | 7.3.4 | 325 | 136 | `target_arch = "loongarch64"` | `AUDIT_ARCH_LOONGARCH64` | `loong64` |
+//! | [`loongarch32`] | 7.3.4 | 317 | 136 | `target_arch = "loongarch32"` | `AUDIT_ARCH_LOONGARCH32` | — |
+//! | [`powerpc64`] | 7.3.4 | 425 | 136 | `target_arch = "powerpc64"` | `AUDIT_ARCH_PPC64`, `AUDIT_ARCH_PPC64LE` | `ppc64`, `ppc64le`, `ppc64el`, `powerpc64le` |
+//! | [`powerpc`] | 7.3.4 | 453 | 136 | `target_arch = "powerpc"` | `AUDIT_ARCH_PPC` | `ppc` |
+//! | [`s390x`] | 7.3.4 | 391 | 136 | `target_arch = "s390x"` | `AUDIT_ARCH_S390X` | — |
+//! | [`s390`] | 6.12.117 | 433 | 133 | — | `AUDIT_ARCH_S390` | — |
+//! | [`mips_o32`] | 7.3.4 | 446 | 138 | `any(target_arch = "mips", target_arch = "mips32r6")` | `AUDIT_ARCH_MIPS`, `AUDIT_ARCH_MIPSEL` | `mips`, `mipsel`, `mipsle`, `mips32r6`, `mips32r6el`, `mipsr6`, `mipsr6el`, `mipsisa32r6`, `mipsisa32r6el` |
+//! | [`mips_n32`] | 7.3.4 | 400 | 138 | `all(any(target_arch = "mips64", target_arch = "mips64r6"), target_pointer_width = "32")` | `AUDIT_ARCH_MIPS64N32`, `AUDIT_ARCH_MIPSEL64N32` | `mipsn32`, `mipsn32el`, `mips64n32`, `mipsel64n32` |
+//! | [`mips_n64`] | 7.3.4 | 376 | 138 | `all(any(target_arch = "mips64", target_arch = "mips64r6"), target_pointer_width = "64")` | `AUDIT_ARCH_MIPS64`, `AUDIT_ARCH_MIPSEL64` | `mips64`, `mips64el`, `mips64le`, `mipsel64`, `mips64r6`, `mips64r6el`, `mipsisa64r6`, `mipsisa64r6el` |
+//! | [`sparc64`] | 7.3.4 | 405 | 138 | `target_arch = "sparc64"` | `AUDIT_ARCH_SPARC64` | `sparcv9` |
+//! | [`sparc`] | 7.3.4 | 442 | 138 | `target_arch = "sparc"` | `AUDIT_ARCH_SPARC` | — |
+//! | [`parisc64`] | 7.3.4 | 387 | 138 | — | `AUDIT_ARCH_PARISC64` | `hppa64` |
+//! | [`parisc`] | 7.3.4 | 408 | 138 | — | `AUDIT_ARCH_PARISC` | `hppa` |
+//! | [`alpha`] | 7.3.4 | 505 | 136 | — | `AUDIT_ARCH_ALPHA` | — |
+//! | [`arc`] | 7.3.4 | 352 | 136 | — | `AUDIT_ARCH_ARCOMPACTBE`, `AUDIT_ARCH_ARCV2BE`, `AUDIT_ARCH_ARCOMPACT`, `AUDIT_ARCH_ARCV2` | — |
+//! | [`csky`] | 7.3.4 | 348 | 136 | `target_arch = "csky"` | `AUDIT_ARCH_CSKY` | — |
+//! | [`hexagon`] | 7.3.4 | 347 | 136 | `target_arch = "hexagon"` | `AUDIT_ARCH_HEXAGON` | — |
+//! | [`m68k`] | 7.3.4 | 444 | 136 | `target_arch = "m68k"` | `AUDIT_ARCH_M68K` | — |
+//! | [`microblaze`] | 7.3.4 | 465 | 136 | — | `AUDIT_ARCH_MICROBLAZE` | `microblazeel` |
+//! | [`nios2`] | 7.3.4 | 348 | 136 | — | `AUDIT_ARCH_NIOS2` | — |
+//! | [`openrisc`] | 7.3.4 | 348 | 136 | — | `AUDIT_ARCH_OPENRISC` | `or1k` |
+//! | [`sh`] | 7.3.4 | 437 | 136 | — | `AUDIT_ARCH_SH`, `AUDIT_ARCH_SHEL` | `sh4`, `sh3` |
+//! | [`xtensa`] | 7.3.4 | 418 | 136 | `target_arch = "xtensa"` | `AUDIT_ARCH_XTENSA` | — |
 use crate::table::Abi;
 #[rustfmt::skip]
 mod shared;
@@ -209,6 +212,201 @@ pub use self::hexagon as native;
 pub use self::m68k as native;
 #[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "xtensa"))]
 pub use self::xtensa as native;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        all(target_arch = "x86_64", target_pointer_width = "64")
+    )
+)]
+pub const AUDIT_ARCH: u32 = x86_64::AUDIT_ARCH_X86_64;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "x86"))]
+pub const AUDIT_ARCH: u32 = x86::AUDIT_ARCH_I386;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        all(target_arch = "x86_64", target_pointer_width = "32")
+    )
+)]
+pub const AUDIT_ARCH: u32 = x32::AUDIT_ARCH_X86_64;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "aarch64"))]
+pub const AUDIT_ARCH: u32 = aarch64::AUDIT_ARCH_AARCH64;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "arm"))]
+pub const AUDIT_ARCH: u32 = arm::AUDIT_ARCH_ARM;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "riscv64"))]
+pub const AUDIT_ARCH: u32 = riscv64::AUDIT_ARCH_RISCV64;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "riscv32"))]
+pub const AUDIT_ARCH: u32 = riscv32::AUDIT_ARCH_RISCV32;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "loongarch64"))]
+pub const AUDIT_ARCH: u32 = loongarch64::AUDIT_ARCH_LOONGARCH64;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "loongarch32"))]
+pub const AUDIT_ARCH: u32 = loongarch32::AUDIT_ARCH_LOONGARCH32;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        target_arch = "powerpc64",
+        target_endian = "big"
+    )
+)]
+pub const AUDIT_ARCH: u32 = powerpc64::AUDIT_ARCH_PPC64;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        target_arch = "powerpc64",
+        target_endian = "little"
+    )
+)]
+pub const AUDIT_ARCH: u32 = powerpc64::AUDIT_ARCH_PPC64LE;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "powerpc"))]
+pub const AUDIT_ARCH: u32 = powerpc::AUDIT_ARCH_PPC;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "s390x"))]
+pub const AUDIT_ARCH: u32 = s390x::AUDIT_ARCH_S390X;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        any(target_arch = "mips", target_arch = "mips32r6"),
+        target_endian = "big"
+    )
+)]
+pub const AUDIT_ARCH: u32 = mips_o32::AUDIT_ARCH_MIPS;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        any(target_arch = "mips", target_arch = "mips32r6"),
+        target_endian = "little"
+    )
+)]
+pub const AUDIT_ARCH: u32 = mips_o32::AUDIT_ARCH_MIPSEL;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        all(
+            any(target_arch = "mips64", target_arch = "mips64r6"),
+            target_pointer_width = "32"
+        ),
+        target_endian = "big"
+    )
+)]
+pub const AUDIT_ARCH: u32 = mips_n32::AUDIT_ARCH_MIPS64N32;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        all(
+            any(target_arch = "mips64", target_arch = "mips64r6"),
+            target_pointer_width = "32"
+        ),
+        target_endian = "little"
+    )
+)]
+pub const AUDIT_ARCH: u32 = mips_n32::AUDIT_ARCH_MIPSEL64N32;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        all(
+            any(target_arch = "mips64", target_arch = "mips64r6"),
+            target_pointer_width = "64"
+        ),
+        target_endian = "big"
+    )
+)]
+pub const AUDIT_ARCH: u32 = mips_n64::AUDIT_ARCH_MIPS64;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        all(
+            any(target_arch = "mips64", target_arch = "mips64r6"),
+            target_pointer_width = "64"
+        ),
+        target_endian = "little"
+    )
+)]
+pub const AUDIT_ARCH: u32 = mips_n64::AUDIT_ARCH_MIPSEL64;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "sparc64"))]
+pub const AUDIT_ARCH: u32 = sparc64::AUDIT_ARCH_SPARC64;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "sparc"))]
+pub const AUDIT_ARCH: u32 = sparc::AUDIT_ARCH_SPARC;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "csky"))]
+pub const AUDIT_ARCH: u32 = csky::AUDIT_ARCH_CSKY;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "hexagon"))]
+pub const AUDIT_ARCH: u32 = hexagon::AUDIT_ARCH_HEXAGON;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "m68k"))]
+pub const AUDIT_ARCH: u32 = m68k::AUDIT_ARCH_M68K;
+/// The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,
+/// `PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen
+/// for the target's endianness as the kernel's `syscall_get_arch()` chooses it.
+#[cfg(all(any(target_os = "linux", target_os = "android"), target_arch = "xtensa"))]
+pub const AUDIT_ARCH: u32 = xtensa::AUDIT_ARCH_XTENSA;
 /// Keeps the items it wraps only on targets whose native syscall ABI is one of [`ABIS`].
 macro_rules! cfg_native {
     ($($item:item)*) => {
