@@ -230,7 +230,7 @@ pub fn read_entries(spec: &AbiSpec, tree: &Path) -> Result<Vec<EntryPoint>> {
             CompatEntries::Table { path, .. } => {
                 let Some(other) = compat_rows.get(&row.nr) else {
                     // No row: a 64-bit kernel does not have this number.
-                    out.push(entry_point(spec, &table, &row, base, entry, None));
+                    out.push(entry_point(&table, &row, base, entry, None));
                     continue;
                 };
                 if other.name != row.name {
@@ -244,7 +244,7 @@ pub fn read_entries(spec: &AbiSpec, tree: &Path) -> Result<Vec<EntryPoint>> {
             }
         };
         let compat = compat.filter(|c| c != NOT_IMPLEMENTED);
-        out.push(entry_point(spec, &table, &row, base, entry, compat));
+        out.push(entry_point(&table, &row, base, entry, compat));
     }
     out.sort_by_key(|e| e.number);
     if let Some(w) = out.windows(2).find(|w| w[0].number == w[1].number) {
@@ -257,15 +257,14 @@ pub fn read_entries(spec: &AbiSpec, tree: &Path) -> Result<Vec<EntryPoint>> {
     Ok(out)
 }
 
+/// The entry point of `row`, numbered with the ABI's `base`.
 fn entry_point(
-    spec: &AbiSpec,
     table: &str,
     row: &TableRow,
     base: u64,
     entry: Option<String>,
     compat: Option<String>,
 ) -> EntryPoint {
-    let _ = spec;
     EntryPoint {
         name: row.name.clone(),
         number: base + row.nr,
