@@ -256,10 +256,9 @@ fn changed_files(files: &Files, out_dir: &Path) -> Result<Vec<PathBuf>> {
 /// Generated files (by marker) under `<out_dir>/abi/` and `uapi.rs`, relative to `out_dir`.
 fn generated_on_disk(out_dir: &Path) -> Result<Vec<PathBuf>> {
     let mut found = Vec::new();
-    let mut candidates = vec![
-        PathBuf::from("uapi.rs"),
-        PathBuf::from(crate::sigdata::SIGDATA_PATH),
-    ];
+    // `sigdata/` is left out: a run without the signature step (`--kernel`, `--headers`)
+    // leaves it alone instead of deleting it.
+    let mut candidates = vec![PathBuf::from("uapi.rs")];
     if let Ok(entries) = std::fs::read_dir(out_dir.join("abi")) {
         for entry in entries.flatten() {
             candidates.push(Path::new("abi").join(entry.file_name()));

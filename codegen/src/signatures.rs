@@ -436,26 +436,35 @@ pub fn pinned_trees(lock: &Lock, cache: &Cache) -> Vec<KernelTree> {
         .collect()
 }
 
-/// The signature step's inputs for the pinned sources: `Err` says why there are none (an
-/// ABI whose pinned headers have no kernel source of the same Linux version).
+/// The signature step's inputs for the pinned sources, once `sources::pinned` has prepared
+/// them. Fails, naming the source, when an ABI's source has no extracted tree of its Linux
+/// version: generating without it would drop the committed signatures.
 pub fn pinned_inputs(
     lock: &Lock,
     cache: &Cache,
     workspace: &Path,
     accept_unresolved: bool,
-) -> std::result::Result<SignatureInputs, String> {
+) -> Result<SignatureInputs> {
     let trees = pinned_trees(lock, cache);
-    let missing: Vec<String> = lock
+    let missing: Vec<&crate::lock::HeaderSource> = lock
         .sources
         .iter()
         .filter(|s| !trees.iter().any(|t| t.linux == short(&s.linux)))
-        .map(|s| format!("{} (Linux {}, {})", s.abis.join(", "), s.linux, s.id))
         .collect();
-    if !missing.is_empty() {
-        return Err(format!(
-            "no pinned kernel source of the same Linux version for {}",
-            missing.join("; ")
-        ));
+    if let Some(first) = missing.first() {
+        let list: Vec<String> = missing
+            .iter()
+            .map(|s| format!("{} (Linux {}, {})", s.abis.join(", "), s.linux, s.id))
+            .collect();
+        return Err(Error::new(format!(
+            "no extracted kernel source tree to read the signatures of {} from",
+            list.join("; ")
+        ))
+        .file(cache.tree(&first.id).join("src"))
+        .hint(format!(
+            "the signatures need each table's full kernel source: pin a kernel source package of that version, or, if this tree was extracted by an older generator, delete {} and run `cargo xtask gen` again",
+            cache.tree(&first.id).display()
+        )));
     }
     Ok(SignatureInputs {
         trees,

@@ -225,13 +225,12 @@ fn gen(args: &GenArgs) -> Result<ExitCode> {
     let accept_unresolved =
         !check && std::env::var_os(codegen::signatures::ACCEPT_UNRESOLVED_ENV).is_some();
     let signatures = if pinned_input {
-        match codegen::signatures::pinned_inputs(&lock, &cache, &root, accept_unresolved) {
-            Ok(inputs) => Some(inputs),
-            Err(why) => {
-                println!("signatures: not generated: {why}");
-                None
-            }
-        }
+        Some(codegen::signatures::pinned_inputs(
+            &lock,
+            &cache,
+            &root,
+            accept_unresolved,
+        )?)
     } else {
         None
     };
