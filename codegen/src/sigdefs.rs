@@ -230,6 +230,8 @@ pub struct Definitions {
     markers: BTreeMap<String, Vec<Marker>>,
     /// Per kernel arch: what its Kconfig selects and its headers `#define`.
     configs: BTreeMap<String, ArchConfig>,
+    /// Generic Kconfig symbols that default to on, for tie-breaks ([`config::defaults_on`]).
+    defaults_on: std::collections::BTreeSet<String>,
 }
 
 /// The kernel arch a source file belongs to (`arch/<arch>/...`), `None` for generic code.
@@ -362,6 +364,9 @@ impl Definitions {
             }
         }
         out.configs = config::scan(src)?;
+        let mut dirs = SCANNED_DIRS.to_vec();
+        dirs.push("init");
+        out.defaults_on = config::defaults_on(src, &dirs);
         Ok(out)
     }
 
@@ -448,23 +453,91 @@ impl Definitions {
         conditions: impl Fn(&T) -> &[String],
     ) -> Option<&'a T> {
         let candidates = candidates?;
-        let config = self.configs.get(arch);
-        let mut best: Option<(u8, u8, &T)> = None;
+        let mut best: Option<((u8, u8, u8), &T)> = None;
         for c in candidates {
-            let Some(rank) = scope_rank(file(c), arch) else {
+            let Some(score) = self.score(arch, bits, file(c), conditions(c)) else {
                 continue;
             };
-            let truth = config::holds(config, bits, conditions(c));
-            let score = match truth {
-                Some(true) => 0,
-                None => 1,
-                Some(false) => continue,
-            };
-            if best.is_none_or(|(r, s, _)| (rank, score) < (r, s)) {
-                best = Some((rank, score, c));
+            if best.is_none_or(|(s, _)| score < s) {
+                best = Some((score, c));
             }
         }
-        best.map(|(_, _, c)| c)
+        best.map(|(_, c)| c)
+    }
+
+    /// How well something defined in `file` under `conditions` fits `arch`: (own arch 0 or
+    /// generic 1; conditions true 0 or undecided 1; undecided ones true in the default
+    /// configuration 0, undecided 1, false 2), lower is better; `None` when it cannot apply.
+    fn score(
+        &self,
+        arch: &str,
+        bits: u32,
+        file: &str,
+        conditions: &[String],
+    ) -> Option<(u8, u8, u8)> {
+        let rank = scope_rank(file, arch)?;
+        let config = self.configs.get(arch);
+        match config::holds(config, bits, conditions) {
+            Some(true) => Some((rank, 0, 0)),
+            Some(false) => None,
+            None => {
+                let assumed =
+                    config::holds_assuming(config, bits, conditions, &self.assumptions(conditions));
+                Some((
+                    rank,
+                    1,
+                    match assumed {
+                        Some(true) => 0,
+                        None => 1,
+                        Some(false) => 2,
+                    },
+                ))
+            }
+        }
+    }
+
+    /// The default configuration, as far as `conditions` mention it: little-endian where the
+    /// arch is bi-endian, and the generic options that default to on.
+    fn assumptions(&self, conditions: &[String]) -> Vec<(String, bool)> {
+        let mut out: Vec<(String, bool)> = vec![
+            ("__LITTLE_ENDIAN".into(), true),
+            ("__BIG_ENDIAN".into(), false),
+            ("CONFIG_CPU_LITTLE_ENDIAN".into(), true),
+            ("CONFIG_CPU_BIG_ENDIAN".into(), false),
+        ];
+        for c in conditions {
+            for word in c.split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_')) {
+                if let Some(sym) = word.strip_prefix("CONFIG_") {
+                    if self.defaults_on.contains(sym) && !out.iter().any(|(o, _)| o == word) {
+                        out.push((word.to_string(), true));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Other definitions that [`resolve_on`](Self::resolve_on) could as well have chosen for
+    /// `symbol`: same symbol reached, same scope (arch or generic), `#if`s just as undecided
+    /// on this arch and in its default configuration, and different parameters. Empty when
+    /// the answer is certain; otherwise the first (in file order) was taken, and a caller
+    /// may want to say so.
+    pub fn rivals_on(&self, arch: &str, bits: u32, symbol: &str) -> Vec<&Definition> {
+        let Some(chosen) = self.resolve_on(arch, bits, symbol) else {
+            return Vec::new();
+        };
+        let chosen_score = self.score(arch, bits, &chosen.file, &chosen.conditions);
+        if chosen_score.is_none_or(|(_, truth, _)| truth == 0) {
+            return Vec::new();
+        }
+        self.definitions_of(&chosen.symbol)
+            .iter()
+            .filter(|d| {
+                !std::ptr::eq(*d, chosen)
+                    && self.score(arch, bits, &d.file, &d.conditions) == chosen_score
+                    && d.params != chosen.params
+            })
+            .collect()
     }
 
     fn pick_def(&self, arch: &str, bits: u32, symbol: &str) -> Option<&Definition> {

@@ -34,7 +34,7 @@ const ANNOTATIONS: &[&str] = &[
 ];
 
 /// The syscall-defining macros the kernel provides: the symbol prefix each gives its name and
-/// how many (type, name) pairs follow it. `SYSCALL32_DEFINEn` is x86's for 32-bit-only calls.
+/// how many (type, name) pairs follow it.
 pub fn define_macro(name: &str) -> Option<(DefKind, usize)> {
     let (kind, rest) = if let Some(r) = name.strip_prefix("COMPAT_SYSCALL_DEFINE") {
         (DefKind::CompatSyscallDefine, r)
@@ -467,13 +467,20 @@ pub fn parse(src: &str, file: &str) -> FileItems {
                         DefKind::CompatSyscallDefine => "compat_sys_",
                         _ => "sys_",
                     };
+                    let mut conditions = conds.current();
+                    if name.starts_with("SYSCALL32_DEFINE") {
+                        conditions.push(match kind {
+                            DefKind::CompatSyscallDefine => "defined(CONFIG_COMPAT)".into(),
+                            _ => "!defined(CONFIG_COMPAT)".into(),
+                        });
+                    }
                     let def = Definition {
                         symbol: format!("{prefix}{sym}"),
                         params: Vec::new(),
                         file: file.to_string(),
                         line: t.line,
                         kind,
-                        conditions: conds.current(),
+                        conditions,
                     };
                     if raw.len() == 2 * n {
                         if let Some(params) = pair_params(&raw) {

@@ -508,6 +508,7 @@ fn coverage_of_a_real_tree() {
     eprintln!("scan: {:.2?}, {} definitions", start.elapsed(), defs.len());
     let mut failures = Vec::new();
     let mut pt_regs = Vec::new();
+    let mut undecided = Vec::new();
     eprintln!(
         "{:<13} {:<7} {:>8} {:>5} {:>7} {:>4} {:>7}",
         "abi", "column", "resolved", "impl", "%", "ni", "pt_regs"
@@ -544,6 +545,20 @@ fn coverage_of_a_real_tree() {
                 match defs.resolve_on(arch, bits, symbol) {
                     Some(d) => {
                         ok += 1;
+                        let rivals = defs.rivals_on(arch, bits, symbol);
+                        if !rivals.is_empty() {
+                            let places: Vec<String> = rivals
+                                .iter()
+                                .map(|r| format!("{}:{} {:?}", r.file, r.line, r.conditions))
+                                .collect();
+                            undecided.push(format!(
+                                "{abi} {column} {symbol}: took {}:{} {:?}; also {}",
+                                d.file,
+                                d.line,
+                                d.conditions,
+                                places.join("; ")
+                            ));
+                        }
                         if d.takes_pt_regs() {
                             regs += 1;
                             pt_regs.push(format!(
@@ -636,6 +651,10 @@ fn coverage_of_a_real_tree() {
         .map(|p| p.ty.clone())
         .collect();
     assert_eq!(ia32, ["unsigned int", "char *", "u32", "u32", "u32"]);
+    eprintln!("undecided between alternatives (first taken):");
+    for u in &undecided {
+        eprintln!("  {u}");
+    }
     pt_regs.sort();
     pt_regs.dedup();
     eprintln!("resolved to functions that take the saved registers:");
