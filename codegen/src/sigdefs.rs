@@ -62,8 +62,13 @@ pub struct Definition {
     pub line: u32,
     /// How it is written.
     pub kind: DefKind,
-    /// The `#if` conditions it sits under, outermost first (include guards left out).
+    /// The `#if` conditions it sits under, outermost first (include guards left out), after
+    /// the condition under which kbuild builds its file.
     pub conditions: Vec<String>,
+    /// Its body does nothing but return `-ENOSYS` (sys_ni_syscall, sparc's
+    /// `sys_nis_syscall`, parisc's `sys32_unimplemented`): a stub, not an implementation.
+    #[serde(default)]
+    pub returns_enosys: bool,
 }
 
 impl Definition {
@@ -435,7 +440,9 @@ impl Definitions {
     /// Like [`resolve_on`](Self::resolve_on), with the aliases and wrappers followed.
     pub fn explain_on(&self, arch: &str, bits: u32, symbol: &str) -> Option<Resolution<'_>> {
         let mut via = Vec::new();
-        let def = self.resolve_table(arch, bits, symbol, &mut via, 0)?;
+        let def = self
+            .resolve_table(arch, bits, symbol, &mut via, 0)
+            .filter(|d| !d.returns_enosys)?;
         Some(Resolution {
             definition: def,
             via,
@@ -668,10 +675,11 @@ impl Definitions {
         None
     }
 
-    /// Whether calling `symbol` on `arch` is known to give ENOSYS: it is [`NOT_IMPLEMENTED`],
-    /// or nothing defines it there and `COND_SYSCALL` (kernel/sys_ni.c) makes it a weak alias
-    /// of `sys_ni_syscall` (as `sys_uselib` since its removal, or `sys_map_shadow_stack` on
-    /// arches without shadow stacks).
+    /// Whether calling `symbol` on `arch` is known to give ENOSYS whatever the
+    /// configuration: it is [`NOT_IMPLEMENTED`], it leads to an arch stub that only returns
+    /// `-ENOSYS`, or nothing defines it for the arch and `COND_SYSCALL` (kernel/sys_ni.c)
+    /// makes it a weak alias of `sys_ni_syscall` (as `sys_uselib` since its removal, or
+    /// `sys_map_shadow_stack` on arches without shadow stacks).
     pub fn not_implemented(&self, arch: &str, symbol: &str) -> bool {
         self.not_implemented_on(arch, 0, symbol)
     }
@@ -679,13 +687,40 @@ impl Definitions {
     /// [`not_implemented`](Self::not_implemented) for a kernel of `bits` (32, 64 or 0).
     pub fn not_implemented_on(&self, arch: &str, bits: u32, symbol: &str) -> bool {
         symbol == NOT_IMPLEMENTED
+            || self.stub(arch, bits, symbol).is_some()
             || (self.resolve_on(arch, bits, symbol).is_none()
-                && self.pick_alias(arch, bits, symbol).is_none()
-                && self.pick_asm(arch, bits, symbol).is_none()
-                && self.markers.get(symbol).is_some_and(|m| {
-                    m.iter()
-                        .any(|m| m.what.starts_with("COND_SYSCALL") && arch_of(&m.file).is_none())
-                }))
+                && self.only_cond_syscall(arch, symbol))
+    }
+
+    /// Whether nothing on `arch` (under any condition) defines, aliases or wraps `symbol`,
+    /// and `COND_SYSCALL` in generic code makes it a weak alias of `sys_ni_syscall`. A
+    /// definition that exists but is not built for this kernel (mbind without NUMA) does not
+    /// count: that is a configuration, not a missing implementation.
+    fn only_cond_syscall(&self, arch: &str, symbol: &str) -> bool {
+        let in_scope = |file: &str| scope_rank(file, arch).is_some();
+        let defined = self
+            .definitions_of(symbol)
+            .iter()
+            .any(|d| in_scope(&d.file))
+            || self
+                .aliases
+                .get(symbol)
+                .is_some_and(|a| a.iter().any(|a| in_scope(&a.file)))
+            || self
+                .asm
+                .get(symbol)
+                .is_some_and(|e| e.iter().any(|e| in_scope(&e.file)));
+        !defined
+            && self.markers.get(symbol).is_some_and(|m| {
+                m.iter()
+                    .any(|m| m.what.starts_with("COND_SYSCALL") && arch_of(&m.file).is_none())
+            })
+    }
+
+    /// The `-ENOSYS` stub `symbol` leads to on `arch`, if it does.
+    fn stub(&self, arch: &str, bits: u32, symbol: &str) -> Option<&Definition> {
+        self.resolve_table(arch, bits, symbol, &mut Vec::new(), 0)
+            .filter(|d| d.returns_enosys)
     }
 
     /// Why `symbol` is not resolvable on `arch` (for the committed "unresolved" list), if
@@ -701,6 +736,23 @@ impl Definitions {
         }
         if self.resolve_on(arch, bits, symbol).is_some() {
             return None;
+        }
+        if let Some(d) = self.stub(arch, bits, symbol) {
+            return Some(format!(
+                "not implemented: {} ({}:{}) only returns -ENOSYS",
+                d.symbol, d.file, d.line
+            ));
+        }
+        if bits != 0 {
+            if let Some(d) = self.resolve_on(arch, 0, symbol) {
+                return Some(format!(
+                    "not built into a {bits}-bit {arch} kernel: {} ({}:{}) is under {}",
+                    d.symbol,
+                    d.file,
+                    d.line,
+                    d.conditions.join(" && ")
+                ));
+            }
         }
         if let Some(e) = self.pick_asm(arch, bits, symbol) {
             return Some(if e.calls.is_empty() {
