@@ -2,20 +2,46 @@
 //!
 //! [`Definitions::scan`] reads a full kernel source tree once (all arches) and keeps, for every
 //! symbol a syscall table can name, what defines it: `SYSCALL_DEFINEn(name, type, arg, ...)`
-//! (`sys_name`), `COMPAT_SYSCALL_DEFINEn` (`compat_sys_name`), arch macros built on them
-//! (powerpc's `PPC32_SYSCALL_DEFINEn`, x86's `SYSCALL32_DEFINEn`), plain C functions
+//! (`sys_name`), `COMPAT_SYSCALL_DEFINEn` (`compat_sys_name`), macros built on them
+//! (powerpc's `PPC32_SYSCALL_DEFINEn`, `SYSCALL32_DEFINEn`), argument macros inside them
+//! (`compat_arg_u64_dual(pos)`, `SC_ARG64(offset)`), plain C functions
 //! (`asmlinkage long sys_mmap2(...)`, `parisc_pread64`, `sys32_*`, alpha's `osf_*`, ...),
-//! `#define sys_x sys_y` aliases, `SYSCALL_ALIAS`, and assembler entry points (`*_wrapper`,
-//! mips' `save_static_function`) with the functions they jump to.
+//! `#define sys_x sys_y` aliases, `SYSCALL_ALIAS`, assembler entry points (`*_wrapper`, mips'
+//! `save_static_function`) with the functions they jump to, and `COND_SYSCALL` markers. Each
+//! record keeps the `#if` conditions around it and the kbuild condition of its file
+//! (`obj-$(CONFIG_SPARC32) += entry.o`).
 //!
-//! [`Definitions::resolve`] then answers, for a symbol exactly as an arch's syscall table
-//! writes it, which definition it means on that arch: a definition under `arch/<arch>/` wins
-//! over a generic one, another arch's never applies, aliases and wrappers are followed, and
-//! `sys_ni_syscall` (the kernel's "not implemented") never gets a signature. Where the kernel
-//! has alternative definitions under `#if` (such as the three argument orders of `clone`), the
-//! arch's Kconfig `select`s and `__ARCH_WANT_*` macros choose ([`config`]).
+//! [`Definitions::resolve`] (or [`Definitions::resolve_on`] for a 32- or 64-bit kernel) then
+//! answers, for a symbol exactly as an arch's syscall table writes it, which definition it
+//! means on that arch:
+//! - a definition under `arch/<arch>/` wins over a generic one, another arch's never applies
+//!   (and `arch/x86/um/` belongs to `um`, not `x86`);
+//! - `#define` aliases and assembler wrappers are followed ([`Definitions::explain`] lists
+//!   the steps);
+//! - alternatives under `#if` (the four argument orders of `clone`, the byte orders of a split
+//!   64-bit argument, 32- and 64-bit files) are chosen by the arch's Kconfig `select`s,
+//!   `__ARCH_WANT_*` macros, byte order and the kernel width ([`config`]); where they stay
+//!   undecided the default configuration breaks the tie and [`Definitions::rivals_on`] names
+//!   the alternatives;
+//! - `sys_ni_syscall`, arch stubs that only return `-ENOSYS` and names that only
+//!   `COND_SYSCALL` provides never get a signature: [`Definitions::not_implemented`] is true
+//!   for them, and [`Definitions::why_unresolved`] says why anything else has none.
+//!
+//! A resolved definition may take the saved registers instead of the arguments (m68k's and
+//! sparc's `clone`, most `sigreturn`s): [`Definition::takes_pt_regs`] says so.
 //!
 //! Everything is serialisable, so a caller can cache a scan as JSON.
+//!
+//! ```no_run
+//! use codegen::sigdefs::Definitions;
+//! let defs = Definitions::scan(std::path::Path::new("/tmp/linux-7.3"))?;
+//! let openat = defs.resolve_on("x86", 64, "sys_openat").expect("openat is generic");
+//! let types: Vec<&str> = openat.params.iter().map(|p| p.ty.as_str()).collect();
+//! assert_eq!(types, ["int", "const char *", "int", "umode_t"]);
+//! assert_eq!(openat.params[1].name, "filename");
+//! assert!(defs.not_implemented("x86", "sys_ni_syscall"));
+//! # Ok::<(), codegen::Error>(())
+//! ```
 
 mod asm;
 mod c;

@@ -742,3 +742,148 @@ fn coverage_of_a_real_tree() {
     }
     assert!(failures.is_empty(), "below 99%: {failures:#?}");
 }
+
+/// A tree shaped like the kernel's 64-bit argument handling: a generic compat macro with
+/// two byte orders, an arch that overrides it in its own file, a big-endian-only arch, and
+/// x86-style `sys_ia32_*` names (one defined directly, one through a `#define`).
+fn split_args_fixture() -> tempfile::TempDir {
+    fixture_dir(&[
+        ("kernel/sys_ni.c", "asmlinkage long sys_ni_syscall(void)\n{\n\treturn -ENOSYS;\n}\n"),
+        (
+            "include/asm-generic/compat.h",
+            "#ifndef CONFIG_CPU_BIG_ENDIAN\n\
+             #define compat_arg_u64_dual(name)\tu32, name##_lo, u32, name##_hi\n\
+             #else\n\
+             #define compat_arg_u64_dual(name)\tu32, name##_hi, u32, name##_lo\n\
+             #endif\n",
+        ),
+        (
+            "fs/rw.c",
+            "COMPAT_SYSCALL_DEFINE5(pread64, unsigned int, fd, char __user *, buf,\n\
+             \t\tu32, count, compat_arg_u64_dual(pos))\n{\n\treturn 0;\n}\n",
+        ),
+        ("arch/Kconfig", "config SPLIT_ARGS\n\tbool\n"),
+        (
+            "arch/little/include/uapi/asm/byteorder.h",
+            "#include <linux/byteorder/little_endian.h>\n",
+        ),
+        (
+            "arch/big/include/uapi/asm/byteorder.h",
+            "#include <linux/byteorder/big_endian.h>\n",
+        ),
+        ("arch/big/Kconfig", "config BIG\n\tdef_bool y\n\nconfig CPU_BIG_ENDIAN\n\tdef_bool y\n"),
+        (
+            "arch/own/kernel/sys32.c",
+            "#define arg_pair(name)\tu32, name##_first, u32, name##_second\n\
+             COMPAT_SYSCALL_DEFINE6(own_pread64, unsigned int, fd, char __user *, buf,\n\
+             \t\tsize_t, count, u32, __pad, arg_pair(pos))\n{ }\n",
+        ),
+        (
+            "arch/ex86/kernel/sys_ia32.c",
+            "SYSCALL_DEFINE5(ia32_pread64, unsigned int, fd, char __user *, ubuf,\n\
+             \t\tu32, count, u32, poslo, u32, poshi)\n{ }\n\
+             COMPAT_SYSCALL_DEFINE3(ia32_lstat64, const char __user *, filename,\n\
+             \t\tstruct stat64 __user *, statbuf, int, unused)\n{ }\n",
+        ),
+        (
+            "arch/ex86/include/asm/ia32_aliases.h",
+            "#define sys_ia32_lstat64 compat_sys_ia32_lstat64\n",
+        ),
+        (
+            "arch/wide/Kconfig",
+            "config 64BIT\n\tbool \"64-bit kernel\"\n\nconfig WIDE32\n\tdef_bool !64BIT\n\n\
+             config WIDE64\n\tdef_bool 64BIT\n",
+        ),
+        (
+            "arch/wide/kernel/Makefile",
+            "obj-y += sys_wide_$(BITS).o\nobj-$(CONFIG_WIDE32) += entry.o\n",
+        ),
+        (
+            "arch/wide/kernel/sys_wide_32.c",
+            "SYSCALL_DEFINE3(mmap, unsigned long, addr, unsigned long, len, unsigned long, pgoff)\n{ }\n",
+        ),
+        (
+            "arch/wide/kernel/sys_wide_64.c",
+            "SYSCALL_DEFINE3(mmap, unsigned long, addr, unsigned long, len, unsigned long, off)\n{ }\n",
+        ),
+        (
+            "arch/wide/kernel/entry.S",
+            "\t.globl\tsys_fork\nsys_fork:\n\tcall\tsys_fork_impl\n\tnop\n",
+        ),
+        (
+            "arch/wide/kernel/process.c",
+            "asmlinkage long sys_fork_impl(unsigned long flags)\n{ return 0; }\n",
+        ),
+    ])
+}
+
+fn param_names(d: Option<&Definition>) -> Vec<String> {
+    d.map(|d| d.params.iter().map(|p| p.name.clone()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn argument_macros_expand_by_byte_order() {
+    let dir = split_args_fixture();
+    let defs = Definitions::scan(dir.path()).unwrap();
+    let little = defs.resolve("little", "compat_sys_pread64");
+    assert_eq!(
+        param_names(little),
+        ["fd", "buf", "count", "pos_lo", "pos_hi"]
+    );
+    assert!(defs.rivals_on("little", 0, "compat_sys_pread64").is_empty());
+    let big = defs.resolve("big", "compat_sys_pread64");
+    assert_eq!(param_names(big), ["fd", "buf", "count", "pos_hi", "pos_lo"]);
+    // An arch without a known byte order takes the little-endian form and says so.
+    let unknown = defs.resolve("nowhere", "compat_sys_pread64");
+    assert_eq!(
+        param_names(unknown),
+        ["fd", "buf", "count", "pos_lo", "pos_hi"]
+    );
+    assert_eq!(defs.rivals_on("nowhere", 0, "compat_sys_pread64").len(), 1);
+    // A file's own macro wins over the generic header's.
+    let own = defs.resolve("own", "compat_sys_own_pread64");
+    assert_eq!(
+        param_names(own),
+        ["fd", "buf", "count", "__pad", "pos_first", "pos_second"]
+    );
+}
+
+#[test]
+fn x86_style_ia32_names_resolve_directly_and_through_defines() {
+    let dir = split_args_fixture();
+    let defs = Definitions::scan(dir.path()).unwrap();
+    let pread = defs.resolve_on("ex86", 64, "sys_ia32_pread64").unwrap();
+    assert_eq!(pread.kind, DefKind::SyscallDefine);
+    assert_eq!(pread.params.len(), 5);
+    let lstat = defs.explain_on("ex86", 64, "sys_ia32_lstat64").unwrap();
+    assert_eq!(lstat.definition.symbol, "compat_sys_ia32_lstat64");
+    assert_eq!(lstat.via.len(), 1);
+    // Another arch sees neither.
+    assert_eq!(defs.resolve("own", "sys_ia32_pread64"), None);
+    assert_eq!(defs.resolve("own", "sys_ia32_lstat64"), None);
+}
+
+#[test]
+fn kernel_width_picks_the_file_kbuild_builds() {
+    let dir = split_args_fixture();
+    let defs = Definitions::scan(dir.path()).unwrap();
+    assert_eq!(
+        param_names(defs.resolve_on("wide", 32, "sys_mmap")),
+        ["addr", "len", "pgoff"]
+    );
+    assert_eq!(
+        param_names(defs.resolve_on("wide", 64, "sys_mmap")),
+        ["addr", "len", "off"]
+    );
+    // The 32-bit-only entry code does not exist on 64-bit kernels.
+    assert_eq!(
+        param_names(defs.resolve_on("wide", 32, "sys_fork")),
+        ["flags"]
+    );
+    assert_eq!(defs.resolve_on("wide", 64, "sys_fork"), None);
+    assert!(defs
+        .why_unresolved_on("wide", 64, "sys_fork")
+        .unwrap()
+        .contains("not built into a 64-bit wide kernel"));
+}
