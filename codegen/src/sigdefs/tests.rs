@@ -887,3 +887,30 @@ fn kernel_width_picks_the_file_kbuild_builds() {
         .unwrap()
         .contains("not built into a 64-bit wide kernel"));
 }
+
+/// Truncated and unbalanced input (an unterminated macro call, comment, string or `#if`)
+/// must not panic any of the parsers.
+#[test]
+fn truncated_sources_never_panic() {
+    let c_src = "#ifdef CONFIG_X\n#define arg(n) u32, n##_lo, u32, n##_hi\nSYSCALL_DEFINE3(f, int, a, \
+                 arg(b))\n{ /* x */ return -ENOSYS; }\n#else\nasmlinkage long sys_g(void (*fn)(int), \
+                 const char __user *s)\n{ \"}\\\"\"; }\n#endif\nCOND_SYSCALL(h);\n\u{e9}t\u{e9}\n";
+    let asm_src = "\t.macro m name\nENTRY(sys_\\name\\()_wrapper)\n\tb sys_\\name @ \u{e9}\n\
+                   ENDPROC(sys_\\name\\()_wrapper)\n\t.endm\nm foo\n/* open comment\n";
+    for (i, _) in c_src.char_indices() {
+        let _ = c::parse(&c_src[..i], "arch/x/kernel/a.c");
+    }
+    for (i, _) in asm_src.char_indices() {
+        let _ = asm::parse(&asm_src[..i], "arch/x/kernel/a.S");
+    }
+    let mut objects = kbuild::ObjectConditions::new();
+    let mk =
+        "obj-$(CONFIG_A) += a.o \\\nifeq ($(CONFIG_B),y\nobj-y += $(BITS)\nelse\nendif\nendif\n";
+    for (i, _) in mk.char_indices() {
+        kbuild::read_makefile(&mk[..i], "arch/x", &mut objects);
+    }
+    let cfg = config::ArchConfig::default();
+    for expr in ["defined(", "((", "!", "&&", "A ==", "defined X)", ")"] {
+        let _ = config::eval(&cfg, 0, expr);
+    }
+}
