@@ -879,7 +879,8 @@ fn worth_parsing(rel: &str, text: &str) -> bool {
         return true;
     }
     // Arch code names its entry points freely (`alpha_clone`, `sparc_exit`, wrappers).
-    rel.starts_with("arch/") && (text.contains("sys") || text.contains("_wrapper"))
+    rel.starts_with("arch/")
+        && (text.contains("sys_") || text.contains("_wrapper") || text.contains("syscall"))
 }
 
 /// Reads and parses `files` on a few threads; the result is in the order of `files`.
