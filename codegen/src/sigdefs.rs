@@ -252,9 +252,17 @@ fn expand_pending(
         .collect()
 }
 
+/// The version of what [`Definitions::scan`] records and how [`Definitions::resolve`] reads
+/// it. A cached scan of another version is stale: [`Definitions::from_json`] refuses it, and a
+/// cache key should include it. Bumped whenever the scan or its serialised form changes.
+pub const SCAN_FORMAT: u32 = 1;
+
 /// Every definition, alias, wrapper and marker of a kernel source tree, by symbol.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Definitions {
+    /// [`SCAN_FORMAT`] of the build that scanned.
+    #[serde(default)]
+    format: u32,
     defs: BTreeMap<String, Vec<Definition>>,
     aliases: BTreeMap<String, Vec<Alias>>,
     asm: BTreeMap<String, Vec<AsmEntry>>,
@@ -379,7 +387,10 @@ impl Definitions {
                 c.insert(0, cond.clone());
             }
         }
-        let mut out = Definitions::default();
+        let mut out = Definitions {
+            format: SCAN_FORMAT,
+            ..Definitions::default()
+        };
         let mut macros: BTreeMap<String, Vec<c::ArgMacro>> = BTreeMap::new();
         let mut pending = Vec::new();
         for mut items in per_file {
@@ -399,6 +410,29 @@ impl Definitions {
         dirs.push("init");
         out.defaults_on = config::defaults_on(src, &dirs);
         Ok(out)
+    }
+
+    /// The scan as JSON, for a cache.
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string(self)
+            .map_err(|e| Error::new(format!("cannot serialise the syscall definitions: {e}")))
+    }
+
+    /// A scan cached by [`to_json`](Self::to_json); an error if it is not one, or if it was
+    /// written by a build with another [`SCAN_FORMAT`] (scan the tree again).
+    pub fn from_json(json: &str) -> Result<Definitions> {
+        let defs: Definitions = serde_json::from_str(json).map_err(|e| {
+            Error::new(format!("not a cached scan of syscall definitions: {e}"))
+                .hint("delete the cached file; it is rebuilt from the kernel source")
+        })?;
+        if defs.format != SCAN_FORMAT {
+            return Err(Error::new(format!(
+                "cached scan of syscall definitions has format {}, this build reads {SCAN_FORMAT}",
+                defs.format
+            ))
+            .hint("scan the kernel source again (delete the cached file)"));
+        }
+        Ok(defs)
     }
 
     fn add(&mut self, items: FileItems) {

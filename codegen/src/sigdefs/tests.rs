@@ -202,9 +202,18 @@ fn optional_syscalls_are_explained() {
 fn scans_round_trip_through_json() {
     let dir = fixture();
     let defs = Definitions::scan(dir.path()).unwrap();
-    let json = serde_json::to_string(&defs).unwrap();
-    let back: Definitions = serde_json::from_str(&json).unwrap();
+    let json = defs.to_json().unwrap();
+    let back = Definitions::from_json(&json).unwrap();
     assert_eq!(back, defs);
+    // A cache from another format, or not a cache at all, is refused with a hint.
+    let stale = json.replacen(&format!("\"format\":{SCAN_FORMAT}"), "\"format\":0", 1);
+    assert_ne!(stale, json);
+    let err = Definitions::from_json(&stale).unwrap_err().to_string();
+    assert!(
+        err.contains("format 0") && err.contains("scan the kernel source again"),
+        "{err}"
+    );
+    assert!(Definitions::from_json("[]").is_err());
 }
 
 #[test]
