@@ -43,11 +43,11 @@ fn main() {
         scans.push(start.elapsed());
     }
     let defs = defs.expect("at least one round");
-    let json = serde_json::to_string(&defs).expect("serialisable");
+    let json = defs.to_json().expect("serialisable");
     let mut loads = Vec::new();
     for _ in 0..rounds.max(5) {
         let start = Instant::now();
-        let back: Definitions = serde_json::from_str(&json).expect("round trip");
+        let back = Definitions::from_json(&json).expect("round trip");
         loads.push(start.elapsed());
         assert_eq!(back.len(), defs.len());
     }

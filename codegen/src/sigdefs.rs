@@ -2,20 +2,46 @@
 //!
 //! [`Definitions::scan`] reads a full kernel source tree once (all arches) and keeps, for every
 //! symbol a syscall table can name, what defines it: `SYSCALL_DEFINEn(name, type, arg, ...)`
-//! (`sys_name`), `COMPAT_SYSCALL_DEFINEn` (`compat_sys_name`), arch macros built on them
-//! (powerpc's `PPC32_SYSCALL_DEFINEn`, x86's `SYSCALL32_DEFINEn`), plain C functions
+//! (`sys_name`), `COMPAT_SYSCALL_DEFINEn` (`compat_sys_name`), macros built on them
+//! (powerpc's `PPC32_SYSCALL_DEFINEn`, `SYSCALL32_DEFINEn`), argument macros inside them
+//! (`compat_arg_u64_dual(pos)`, `SC_ARG64(offset)`), plain C functions
 //! (`asmlinkage long sys_mmap2(...)`, `parisc_pread64`, `sys32_*`, alpha's `osf_*`, ...),
-//! `#define sys_x sys_y` aliases, `SYSCALL_ALIAS`, and assembler entry points (`*_wrapper`,
-//! mips' `save_static_function`) with the functions they jump to.
+//! `#define sys_x sys_y` aliases, `SYSCALL_ALIAS`, assembler entry points (`*_wrapper`, mips'
+//! `save_static_function`) with the functions they jump to, and `COND_SYSCALL` markers. Each
+//! record keeps the `#if` conditions around it and the kbuild condition of its file
+//! (`obj-$(CONFIG_SPARC32) += entry.o`).
 //!
-//! [`Definitions::resolve`] then answers, for a symbol exactly as an arch's syscall table
-//! writes it, which definition it means on that arch: a definition under `arch/<arch>/` wins
-//! over a generic one, another arch's never applies, aliases and wrappers are followed, and
-//! `sys_ni_syscall` (the kernel's "not implemented") never gets a signature. Where the kernel
-//! has alternative definitions under `#if` (such as the three argument orders of `clone`), the
-//! arch's Kconfig `select`s and `__ARCH_WANT_*` macros choose ([`config`]).
+//! [`Definitions::resolve`] (or [`Definitions::resolve_on`] for a 32- or 64-bit kernel) then
+//! answers, for a symbol exactly as an arch's syscall table writes it, which definition it
+//! means on that arch:
+//! - a definition under `arch/<arch>/` wins over a generic one, another arch's never applies
+//!   (and `arch/x86/um/` belongs to `um`, not `x86`);
+//! - `#define` aliases and assembler wrappers are followed ([`Definitions::explain`] lists
+//!   the steps);
+//! - alternatives under `#if` (the four argument orders of `clone`, the byte orders of a split
+//!   64-bit argument, 32- and 64-bit files) are chosen by the arch's Kconfig `select`s,
+//!   `__ARCH_WANT_*` macros, byte order and the kernel width ([`config`]); where they stay
+//!   undecided the default configuration breaks the tie and [`Definitions::rivals_on`] names
+//!   the alternatives;
+//! - `sys_ni_syscall`, arch stubs that only return `-ENOSYS` and names that only
+//!   `COND_SYSCALL` provides never get a signature: [`Definitions::not_implemented`] is true
+//!   for them, and [`Definitions::why_unresolved`] says why anything else has none.
+//!
+//! A resolved definition may take the saved registers instead of the arguments (m68k's and
+//! sparc's `clone`, most `sigreturn`s): [`Definition::takes_pt_regs`] says so.
 //!
 //! Everything is serialisable, so a caller can cache a scan as JSON.
+//!
+//! ```no_run
+//! use codegen::sigdefs::Definitions;
+//! let defs = Definitions::scan(std::path::Path::new("/tmp/linux-7.3"))?;
+//! let openat = defs.resolve_on("x86", 64, "sys_openat").expect("openat is generic");
+//! let types: Vec<&str> = openat.params.iter().map(|p| p.ty.as_str()).collect();
+//! assert_eq!(types, ["int", "const char *", "int", "umode_t"]);
+//! assert_eq!(openat.params[1].name, "filename");
+//! assert!(defs.not_implemented("x86", "sys_ni_syscall"));
+//! # Ok::<(), codegen::Error>(())
+//! ```
 
 mod asm;
 mod c;
@@ -62,8 +88,13 @@ pub struct Definition {
     pub line: u32,
     /// How it is written.
     pub kind: DefKind,
-    /// The `#if` conditions it sits under, outermost first (include guards left out).
+    /// The `#if` conditions it sits under, outermost first (include guards left out), after
+    /// the condition under which kbuild builds its file.
     pub conditions: Vec<String>,
+    /// Its body does nothing but return `-ENOSYS` (sys_ni_syscall, sparc's
+    /// `sys_nis_syscall`, parisc's `sys32_unimplemented`): a stub, not an implementation.
+    #[serde(default)]
+    pub returns_enosys: bool,
 }
 
 impl Definition {
@@ -221,15 +252,25 @@ fn expand_pending(
         .collect()
 }
 
+/// The version of what [`Definitions::scan`] records and how [`Definitions::resolve`] reads
+/// it. A cached scan of another version is stale: [`Definitions::from_json`] refuses it, and a
+/// cache key should include it. Bumped whenever the scan or its serialised form changes.
+pub const SCAN_FORMAT: u32 = 1;
+
 /// Every definition, alias, wrapper and marker of a kernel source tree, by symbol.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Definitions {
+    /// [`SCAN_FORMAT`] of the build that scanned.
+    #[serde(default)]
+    format: u32,
     defs: BTreeMap<String, Vec<Definition>>,
     aliases: BTreeMap<String, Vec<Alias>>,
     asm: BTreeMap<String, Vec<AsmEntry>>,
     markers: BTreeMap<String, Vec<Marker>>,
     /// Per kernel arch: what its Kconfig selects and its headers `#define`.
     configs: BTreeMap<String, ArchConfig>,
+    /// Generic Kconfig symbols that default to on, for tie-breaks ([`config::defaults_on`]).
+    defaults_on: std::collections::BTreeSet<String>,
 }
 
 /// The kernel arch a source file belongs to (`arch/<arch>/...`), `None` for generic code.
@@ -346,7 +387,10 @@ impl Definitions {
                 c.insert(0, cond.clone());
             }
         }
-        let mut out = Definitions::default();
+        let mut out = Definitions {
+            format: SCAN_FORMAT,
+            ..Definitions::default()
+        };
         let mut macros: BTreeMap<String, Vec<c::ArgMacro>> = BTreeMap::new();
         let mut pending = Vec::new();
         for mut items in per_file {
@@ -362,7 +406,33 @@ impl Definitions {
             }
         }
         out.configs = config::scan(src)?;
+        let mut dirs = SCANNED_DIRS.to_vec();
+        dirs.push("init");
+        out.defaults_on = config::defaults_on(src, &dirs);
         Ok(out)
+    }
+
+    /// The scan as JSON, for a cache.
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string(self)
+            .map_err(|e| Error::new(format!("cannot serialise the syscall definitions: {e}")))
+    }
+
+    /// A scan cached by [`to_json`](Self::to_json); an error if it is not one, or if it was
+    /// written by a build with another [`SCAN_FORMAT`] (scan the tree again).
+    pub fn from_json(json: &str) -> Result<Definitions> {
+        let defs: Definitions = serde_json::from_str(json).map_err(|e| {
+            Error::new(format!("not a cached scan of syscall definitions: {e}"))
+                .hint("delete the cached file; it is rebuilt from the kernel source")
+        })?;
+        if defs.format != SCAN_FORMAT {
+            return Err(Error::new(format!(
+                "cached scan of syscall definitions has format {}, this build reads {SCAN_FORMAT}",
+                defs.format
+            ))
+            .hint("scan the kernel source again (delete the cached file)"));
+        }
+        Ok(defs)
     }
 
     fn add(&mut self, items: FileItems) {
@@ -430,7 +500,9 @@ impl Definitions {
     /// Like [`resolve_on`](Self::resolve_on), with the aliases and wrappers followed.
     pub fn explain_on(&self, arch: &str, bits: u32, symbol: &str) -> Option<Resolution<'_>> {
         let mut via = Vec::new();
-        let def = self.resolve_table(arch, bits, symbol, &mut via, 0)?;
+        let def = self
+            .resolve_table(arch, bits, symbol, &mut via, 0)
+            .filter(|d| !d.returns_enosys)?;
         Some(Resolution {
             definition: def,
             via,
@@ -448,23 +520,91 @@ impl Definitions {
         conditions: impl Fn(&T) -> &[String],
     ) -> Option<&'a T> {
         let candidates = candidates?;
-        let config = self.configs.get(arch);
-        let mut best: Option<(u8, u8, &T)> = None;
+        let mut best: Option<((u8, u8, u8), &T)> = None;
         for c in candidates {
-            let Some(rank) = scope_rank(file(c), arch) else {
+            let Some(score) = self.score(arch, bits, file(c), conditions(c)) else {
                 continue;
             };
-            let truth = config::holds(config, bits, conditions(c));
-            let score = match truth {
-                Some(true) => 0,
-                None => 1,
-                Some(false) => continue,
-            };
-            if best.is_none_or(|(r, s, _)| (rank, score) < (r, s)) {
-                best = Some((rank, score, c));
+            if best.is_none_or(|(s, _)| score < s) {
+                best = Some((score, c));
             }
         }
-        best.map(|(_, _, c)| c)
+        best.map(|(_, c)| c)
+    }
+
+    /// How well something defined in `file` under `conditions` fits `arch`: (own arch 0 or
+    /// generic 1; conditions true 0 or undecided 1; undecided ones true in the default
+    /// configuration 0, undecided 1, false 2), lower is better; `None` when it cannot apply.
+    fn score(
+        &self,
+        arch: &str,
+        bits: u32,
+        file: &str,
+        conditions: &[String],
+    ) -> Option<(u8, u8, u8)> {
+        let rank = scope_rank(file, arch)?;
+        let config = self.configs.get(arch);
+        match config::holds(config, bits, conditions) {
+            Some(true) => Some((rank, 0, 0)),
+            Some(false) => None,
+            None => {
+                let assumed =
+                    config::holds_assuming(config, bits, conditions, &self.assumptions(conditions));
+                Some((
+                    rank,
+                    1,
+                    match assumed {
+                        Some(true) => 0,
+                        None => 1,
+                        Some(false) => 2,
+                    },
+                ))
+            }
+        }
+    }
+
+    /// The default configuration, as far as `conditions` mention it: little-endian where the
+    /// arch is bi-endian, and the generic options that default to on.
+    fn assumptions(&self, conditions: &[String]) -> Vec<(String, bool)> {
+        let mut out: Vec<(String, bool)> = vec![
+            ("__LITTLE_ENDIAN".into(), true),
+            ("__BIG_ENDIAN".into(), false),
+            ("CONFIG_CPU_LITTLE_ENDIAN".into(), true),
+            ("CONFIG_CPU_BIG_ENDIAN".into(), false),
+        ];
+        for c in conditions {
+            for word in c.split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_')) {
+                if let Some(sym) = word.strip_prefix("CONFIG_") {
+                    if self.defaults_on.contains(sym) && !out.iter().any(|(o, _)| o == word) {
+                        out.push((word.to_string(), true));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Other definitions that [`resolve_on`](Self::resolve_on) could as well have chosen for
+    /// `symbol`: same symbol reached, same scope (arch or generic), `#if`s just as undecided
+    /// on this arch and in its default configuration, and different parameters. Empty when
+    /// the answer is certain; otherwise the first (in file order) was taken, and a caller
+    /// may want to say so.
+    pub fn rivals_on(&self, arch: &str, bits: u32, symbol: &str) -> Vec<&Definition> {
+        let Some(chosen) = self.resolve_on(arch, bits, symbol) else {
+            return Vec::new();
+        };
+        let chosen_score = self.score(arch, bits, &chosen.file, &chosen.conditions);
+        if chosen_score.is_none_or(|(_, truth, _)| truth == 0) {
+            return Vec::new();
+        }
+        self.definitions_of(&chosen.symbol)
+            .iter()
+            .filter(|d| {
+                !std::ptr::eq(*d, chosen)
+                    && self.score(arch, bits, &d.file, &d.conditions) == chosen_score
+                    && d.params != chosen.params
+            })
+            .collect()
     }
 
     fn pick_def(&self, arch: &str, bits: u32, symbol: &str) -> Option<&Definition> {
@@ -595,10 +735,11 @@ impl Definitions {
         None
     }
 
-    /// Whether calling `symbol` on `arch` is known to give ENOSYS: it is [`NOT_IMPLEMENTED`],
-    /// or nothing defines it there and `COND_SYSCALL` (kernel/sys_ni.c) makes it a weak alias
-    /// of `sys_ni_syscall` (as `sys_uselib` since its removal, or `sys_map_shadow_stack` on
-    /// arches without shadow stacks).
+    /// Whether calling `symbol` on `arch` is known to give ENOSYS whatever the
+    /// configuration: it is [`NOT_IMPLEMENTED`], it leads to an arch stub that only returns
+    /// `-ENOSYS`, or nothing defines it for the arch and `COND_SYSCALL` (kernel/sys_ni.c)
+    /// makes it a weak alias of `sys_ni_syscall` (as `sys_uselib` since its removal, or
+    /// `sys_map_shadow_stack` on arches without shadow stacks).
     pub fn not_implemented(&self, arch: &str, symbol: &str) -> bool {
         self.not_implemented_on(arch, 0, symbol)
     }
@@ -606,13 +747,40 @@ impl Definitions {
     /// [`not_implemented`](Self::not_implemented) for a kernel of `bits` (32, 64 or 0).
     pub fn not_implemented_on(&self, arch: &str, bits: u32, symbol: &str) -> bool {
         symbol == NOT_IMPLEMENTED
+            || self.stub(arch, bits, symbol).is_some()
             || (self.resolve_on(arch, bits, symbol).is_none()
-                && self.pick_alias(arch, bits, symbol).is_none()
-                && self.pick_asm(arch, bits, symbol).is_none()
-                && self.markers.get(symbol).is_some_and(|m| {
-                    m.iter()
-                        .any(|m| m.what.starts_with("COND_SYSCALL") && arch_of(&m.file).is_none())
-                }))
+                && self.only_cond_syscall(arch, symbol))
+    }
+
+    /// Whether nothing on `arch` (under any condition) defines, aliases or wraps `symbol`,
+    /// and `COND_SYSCALL` in generic code makes it a weak alias of `sys_ni_syscall`. A
+    /// definition that exists but is not built for this kernel (mbind without NUMA) does not
+    /// count: that is a configuration, not a missing implementation.
+    fn only_cond_syscall(&self, arch: &str, symbol: &str) -> bool {
+        let in_scope = |file: &str| scope_rank(file, arch).is_some();
+        let defined = self
+            .definitions_of(symbol)
+            .iter()
+            .any(|d| in_scope(&d.file))
+            || self
+                .aliases
+                .get(symbol)
+                .is_some_and(|a| a.iter().any(|a| in_scope(&a.file)))
+            || self
+                .asm
+                .get(symbol)
+                .is_some_and(|e| e.iter().any(|e| in_scope(&e.file)));
+        !defined
+            && self.markers.get(symbol).is_some_and(|m| {
+                m.iter()
+                    .any(|m| m.what.starts_with("COND_SYSCALL") && arch_of(&m.file).is_none())
+            })
+    }
+
+    /// The `-ENOSYS` stub `symbol` leads to on `arch`, if it does.
+    fn stub(&self, arch: &str, bits: u32, symbol: &str) -> Option<&Definition> {
+        self.resolve_table(arch, bits, symbol, &mut Vec::new(), 0)
+            .filter(|d| d.returns_enosys)
     }
 
     /// Why `symbol` is not resolvable on `arch` (for the committed "unresolved" list), if
@@ -628,6 +796,23 @@ impl Definitions {
         }
         if self.resolve_on(arch, bits, symbol).is_some() {
             return None;
+        }
+        if let Some(d) = self.stub(arch, bits, symbol) {
+            return Some(format!(
+                "not implemented: {} ({}:{}) only returns -ENOSYS",
+                d.symbol, d.file, d.line
+            ));
+        }
+        if bits != 0 {
+            if let Some(d) = self.resolve_on(arch, 0, symbol) {
+                return Some(format!(
+                    "not built into a {bits}-bit {arch} kernel: {} ({}:{}) is under {}",
+                    d.symbol,
+                    d.file,
+                    d.line,
+                    d.conditions.join(" && ")
+                ));
+            }
         }
         if let Some(e) = self.pick_asm(arch, bits, symbol) {
             return Some(if e.calls.is_empty() {
@@ -728,7 +913,8 @@ fn worth_parsing(rel: &str, text: &str) -> bool {
         return true;
     }
     // Arch code names its entry points freely (`alpha_clone`, `sparc_exit`, wrappers).
-    rel.starts_with("arch/") && (text.contains("sys") || text.contains("_wrapper"))
+    rel.starts_with("arch/")
+        && (text.contains("sys_") || text.contains("_wrapper") || text.contains("syscall"))
 }
 
 /// Reads and parses `files` on a few threads; the result is in the order of `files`.

@@ -34,7 +34,7 @@ const ANNOTATIONS: &[&str] = &[
 ];
 
 /// The syscall-defining macros the kernel provides: the symbol prefix each gives its name and
-/// how many (type, name) pairs follow it. `SYSCALL32_DEFINEn` is x86's for 32-bit-only calls.
+/// how many (type, name) pairs follow it.
 pub fn define_macro(name: &str) -> Option<(DefKind, usize)> {
     let (kind, rest) = if let Some(r) = name.strip_prefix("COMPAT_SYSCALL_DEFINE") {
         (DefKind::CompatSyscallDefine, r)
@@ -388,6 +388,10 @@ pub fn parse(src: &str, file: &str) -> FileItems {
     let mut local_macros: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut depth = 0usize;
     let mut stmt_start = 0usize;
+    // Where the current top-level body opened, and how many definitions (and pending ones)
+    // there were before the ones waiting for it.
+    let mut body_start = 0usize;
+    let mut awaiting = (0usize, 0usize);
     let mut i = 0usize;
     while i < tokens.len() {
         let t = &tokens[i];
@@ -403,14 +407,32 @@ pub fn parse(src: &str, file: &str) -> FileItems {
             }
             Kind::Punct => {
                 match t.text.as_ref() {
-                    "{" => depth += 1,
+                    "{" => {
+                        if depth == 0 {
+                            body_start = i;
+                        }
+                        depth += 1;
+                    }
                     "}" => {
                         depth = depth.saturating_sub(1);
                         if depth == 0 {
                             stmt_start = i + 1;
+                            // The definitions since the last body have this one.
+                            if only_returns_enosys(&tokens[body_start..i]) {
+                                for d in &mut items.defs[awaiting.0..] {
+                                    d.returns_enosys = true;
+                                }
+                                for p in &mut items.pending[awaiting.1..] {
+                                    p.def.returns_enosys = true;
+                                }
+                            }
+                            awaiting = (items.defs.len(), items.pending.len());
                         }
                     }
-                    ";" if depth == 0 => stmt_start = i + 1,
+                    ";" if depth == 0 => {
+                        stmt_start = i + 1;
+                        awaiting = (items.defs.len(), items.pending.len());
+                    }
                     _ => {}
                 }
                 i += 1;
@@ -467,13 +489,21 @@ pub fn parse(src: &str, file: &str) -> FileItems {
                         DefKind::CompatSyscallDefine => "compat_sys_",
                         _ => "sys_",
                     };
+                    let mut conditions = conds.current();
+                    if name.starts_with("SYSCALL32_DEFINE") {
+                        conditions.push(match kind {
+                            DefKind::CompatSyscallDefine => "defined(CONFIG_COMPAT)".into(),
+                            _ => "!defined(CONFIG_COMPAT)".into(),
+                        });
+                    }
                     let def = Definition {
                         symbol: format!("{prefix}{sym}"),
                         params: Vec::new(),
                         file: file.to_string(),
                         line: t.line,
                         kind,
-                        conditions: conds.current(),
+                        conditions,
+                        returns_enosys: false,
                     };
                     if raw.len() == 2 * n {
                         if let Some(params) = pair_params(&raw) {
@@ -567,11 +597,35 @@ pub fn parse(src: &str, file: &str) -> FileItems {
                 line: t.line,
                 kind: DefKind::Function,
                 conditions: conds.current(),
+                returns_enosys: false,
             });
         }
         i = close + 1;
     }
     items
+}
+
+/// Whether a function body does nothing but fail with ENOSYS: every `return` in it is
+/// `return -ENOSYS;` (or returns `sys_ni_syscall()`), and there is one.
+fn only_returns_enosys(body: &[Token<'_>]) -> bool {
+    let mut returns = 0;
+    for (k, t) in body.iter().enumerate() {
+        if t.kind != Kind::Ident || t.text != "return" {
+            continue;
+        }
+        returns += 1;
+        let rest: Vec<&str> = body[k + 1..]
+            .iter()
+            .take(4)
+            .map(|t| t.text.as_ref())
+            .collect();
+        let enosys = matches!(rest.as_slice(), ["-", "ENOSYS", ";", ..])
+            || matches!(rest.as_slice(), ["sys_ni_syscall", "(", ")", ";"]);
+        if !enosys {
+            return false;
+        }
+    }
+    returns > 0
 }
 
 /// Handles a `#define`: a local name for a defining macro, or an alias between identifiers.
@@ -754,6 +808,26 @@ mod tests {
             ]
         );
         assert!(defs.iter().all(|d| d.kind == DefKind::Function));
+    }
+
+    #[test]
+    fn enosys_stubs_are_marked() {
+        let src = "SYSCALL_DEFINE0(stub)\n{\n\tpr_warn(\"no\");\n\treturn -ENOSYS;\n}\n\
+                   SYSCALL_DEFINE1(real, int, x)\n{\n\tif (x)\n\t\treturn -ENOSYS;\n\treturn 0;\n}\n\
+                   long proto(int x);\nasmlinkage long sys32_unimpl(int a, int b)\n{ return -ENOSYS; }\n";
+        let defs = parse(src, "arch/p/kernel/x.c").defs;
+        let marks: Vec<(&str, bool)> = defs
+            .iter()
+            .map(|d| (d.symbol.as_str(), d.returns_enosys))
+            .collect();
+        assert_eq!(
+            marks,
+            [
+                ("sys_stub", true),
+                ("sys_real", false),
+                ("sys32_unimpl", true)
+            ]
+        );
     }
 
     #[test]

@@ -34,6 +34,9 @@ pub struct ArchConfig {
     pub needs64: BTreeSet<String>,
     /// Options only a 32-bit kernel can have.
     pub needs32: BTreeSet<String>,
+    /// The arch's byte order from its `asm/byteorder.h`: `Some(true)` when it only includes
+    /// `little_endian.h`, `Some(false)` when only `big_endian.h`, `None` for bi-endian arches.
+    pub little_endian: Option<bool>,
     /// `select` lines: (symbol selected, the symbol whose block selects it, its `if`).
     pub selected_by: Vec<(String, String, Option<String>)>,
     /// Kconfig reading's raw material for the width symbols: (symbol, expression it equals).
@@ -48,6 +51,11 @@ impl ArchConfig {
     /// The value of a preprocessor identifier on this arch, for a kernel of `bits` (32 or
     /// 64; 0 when not known): `Some` when known. `depth` bounds the chains of `select`s.
     fn value_at(&self, ident: &str, bits: u32, depth: usize) -> Option<bool> {
+        match ident {
+            "__LITTLE_ENDIAN" | "CONFIG_CPU_LITTLE_ENDIAN" => return self.little_endian,
+            "__BIG_ENDIAN" | "CONFIG_CPU_BIG_ENDIAN" => return self.little_endian.map(|l| !l),
+            _ => {}
+        }
         if let Some(sym) = ident.strip_prefix("CONFIG_") {
             return self.symbol(sym, bits, depth);
         }
@@ -132,6 +140,7 @@ impl ArchConfig {
             config: self,
             bits,
             depth,
+            overrides: &[],
         };
         let v = p.or_expr();
         (p.pos == tokens.len()).then_some(v).flatten()
@@ -158,10 +167,62 @@ pub fn scan(src: &Path) -> Result<std::collections::BTreeMap<String, ArchConfig>
         };
         read_kconfigs(&entry.path(), &mut config)?;
         read_wants(&entry.path().join("include"), &mut config)?;
+        let byteorder = std::fs::read_to_string(entry.path().join("include/uapi/asm/byteorder.h"))
+            .or_else(|_| std::fs::read_to_string(entry.path().join("include/asm/byteorder.h")))
+            .unwrap_or_default();
+        config.little_endian = match (
+            byteorder.contains("little_endian.h"),
+            byteorder.contains("big_endian.h"),
+        ) {
+            (true, false) => Some(true),
+            (false, true) => Some(false),
+            _ => None,
+        };
         config.settle_widths();
         out.insert(name, config);
     }
     Ok(out)
+}
+
+/// The Kconfig symbols outside `arch/` that default to on (`default y` without `if`), from
+/// every `Kconfig*` file under `dirs`: the default configuration, used only to break ties
+/// between definitions whose conditions are otherwise undecided (POSIX timers over their
+/// stubs).
+pub fn defaults_on(src: &Path, dirs: &[&str]) -> BTreeSet<String> {
+    fn walk(dir: &Path, out: &mut BTreeSet<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                walk(&path, out);
+            } else if entry.file_name().to_string_lossy().starts_with("Kconfig") {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                let mut current: Option<String> = None;
+                for line in text.lines() {
+                    let t = super::lex::normalise_space(line);
+                    if let Some(name) = t
+                        .strip_prefix("config ")
+                        .or_else(|| t.strip_prefix("menuconfig "))
+                    {
+                        current = Some(name.to_string());
+                    } else if t == "default y" || t == "def_bool y" {
+                        if let Some(name) = current.take() {
+                            out.insert(name);
+                        }
+                    } else if t.starts_with("endmenu") || t.starts_with("choice") {
+                        current = None;
+                    }
+                }
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    for dir in dirs.iter().filter(|d| !d.starts_with("arch")) {
+        walk(&src.join(dir), &mut out);
+    }
+    out
 }
 
 /// `config X` followed by a `bool` line without a prompt and no `default`.
@@ -471,19 +532,79 @@ fn read_wants_from(text: &str, config: &mut ArchConfig) {
 }
 
 /// Whether all of `conditions` hold on an arch (`None`: unknown, or no configuration read).
+///
+/// Exact over the unknowns: when they are few, every assignment of them is tried, so that a
+/// contradiction such as `(A || COMPAT) && !COMPAT` with A off is seen to be false.
 pub fn holds(config: Option<&ArchConfig>, bits: u32, conditions: &[String]) -> Option<bool> {
+    holds_assuming(config, bits, conditions, &[])
+}
+
+/// [`holds`] with some identifiers' values given (`("CONFIG_X", true)`), for tie-breaks.
+pub fn holds_assuming(
+    config: Option<&ArchConfig>,
+    bits: u32,
+    conditions: &[String],
+    assume: &[(String, bool)],
+) -> Option<bool> {
     if conditions.is_empty() {
         return Some(true);
     }
     let config = config?;
-    let mut all = Some(true);
-    for c in conditions {
-        all = and(all, eval(config, bits, c));
-        if all == Some(false) {
-            break;
+    let tokens: Vec<Vec<String>> = conditions.iter().map(|c| tokens(c)).collect();
+    let mut unknown: Vec<String> = Vec::new();
+    for t in tokens.iter().flatten() {
+        let is_ident = t
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_');
+        if is_ident
+            && !matches!(t.as_str(), "defined" | "IS_ENABLED" | "IS_BUILTIN")
+            && !assume.iter().any(|(a, _)| a == t)
+            && config.value_at(t, bits, 0).is_none()
+            && !unknown.contains(t)
+        {
+            unknown.push(t.clone());
         }
     }
-    all
+    let eval_all = |overrides: &[(String, bool)]| {
+        let mut all = Some(true);
+        for t in &tokens {
+            let mut p = Parser {
+                tokens: t,
+                pos: 0,
+                config,
+                bits,
+                depth: 0,
+                overrides,
+            };
+            let v = p.or_expr();
+            all = and(all, if p.pos == t.len() { v } else { None });
+            if all == Some(false) {
+                break;
+            }
+        }
+        all
+    };
+    if unknown.is_empty() || unknown.len() > 8 {
+        return eval_all(assume);
+    }
+    let mut seen: Option<Option<bool>> = None;
+    for mask in 0u32..(1 << unknown.len()) {
+        let mut overrides = assume.to_vec();
+        overrides.extend(
+            unknown
+                .iter()
+                .enumerate()
+                .map(|(i, u)| (u.clone(), mask & (1 << i) != 0)),
+        );
+        let v = eval_all(&overrides);
+        match seen {
+            None => seen = Some(v),
+            Some(prev) if prev == v => {}
+            Some(_) => return None,
+        }
+    }
+    seen.flatten()
 }
 
 fn and(a: Option<bool>, b: Option<bool>) -> Option<bool> {
@@ -512,6 +633,7 @@ pub fn eval(config: &ArchConfig, bits: u32, expr: &str) -> Option<bool> {
         config,
         bits,
         depth: 0,
+        overrides: &[],
     };
     let v = p.or_expr();
     if p.pos == tokens.len() {
@@ -552,6 +674,17 @@ struct Parser<'t> {
     config: &'t ArchConfig,
     bits: u32,
     depth: usize,
+    /// Identifiers whose value is given.
+    overrides: &'t [(String, bool)],
+}
+
+impl Parser<'_> {
+    fn lookup(&self, ident: &str) -> Option<bool> {
+        if let Some((_, v)) = self.overrides.iter().find(|(o, _)| o == ident) {
+            return Some(*v);
+        }
+        self.config.value_at(ident, self.bits, self.depth)
+    }
 }
 
 impl Parser<'_> {
@@ -611,7 +744,7 @@ impl Parser<'_> {
                     }
                     self.pos += 1;
                 }
-                ident.and_then(|i| self.config.value_at(&i, self.bits, self.depth))
+                ident.and_then(|i| self.lookup(&i))
             }
             Some(t) if t.bytes().all(|b| b.is_ascii_digit()) => {
                 let v = t != "0";
@@ -628,7 +761,7 @@ impl Parser<'_> {
                     }
                     return None;
                 }
-                self.config.value_at(&t, self.bits, self.depth)
+                self.lookup(&t)
             }
             None => None,
         }
@@ -741,6 +874,44 @@ mod tests {
         assert_eq!(eval(&c, 64, "defined(CONFIG_OLD_ACTION)"), Some(false));
         assert_eq!(eval(&c, 32, "defined(CONFIG_OLD_ACTION)"), Some(true));
         assert_eq!(eval(&c, 0, "defined(CONFIG_ALWAYS)"), Some(true));
+    }
+
+    #[test]
+    fn contradictions_over_unknowns_are_false() {
+        let c = config();
+        let conds = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            holds(
+                Some(&c),
+                0,
+                &conds(&[
+                    "defined(CONFIG_CLONE_BACKWARDS2) || defined(CONFIG_COMPAT)",
+                    "!defined(CONFIG_COMPAT)"
+                ])
+            ),
+            Some(false)
+        );
+        assert_eq!(
+            holds(
+                Some(&c),
+                0,
+                &conds(&["defined(CONFIG_COMPAT) || !defined(CONFIG_COMPAT)"])
+            ),
+            Some(true)
+        );
+        assert_eq!(
+            holds(Some(&c), 0, &conds(&["defined(CONFIG_COMPAT)"])),
+            None
+        );
+        assert_eq!(
+            holds_assuming(
+                Some(&c),
+                0,
+                &conds(&["defined(CONFIG_COMPAT)"]),
+                &[("CONFIG_COMPAT".into(), true)]
+            ),
+            Some(true)
+        );
     }
 
     #[test]

@@ -47,7 +47,8 @@ fn fixture() -> tempfile::TempDir {
             "SYSCALL_DEFINE5(alpha_pread64, unsigned int, fd, char __user *, buf,\n\
              \t\tsize_t, count, u32, lo, u32, hi)\n{ }\n\
              asmlinkage long sys_mmap2(unsigned long addr, unsigned long len, unsigned long pgoff)\n{ }\n\
-             long osf_thing(struct pt_regs *regs)\n{ }\n",
+             long osf_thing(struct pt_regs *regs)\n{ }\n\
+             SYSCALL_DEFINE0(nis_syscall)\n{\n\tprintk(\"nope\");\n\treturn -ENOSYS;\n}\n",
         ),
         (
             "arch/alpha/kernel/table.c",
@@ -80,6 +81,24 @@ fn not_implemented_never_resolves() {
         .why_unresolved("alpha", "sys_ni_syscall")
         .unwrap()
         .contains("not implemented"));
+}
+
+#[test]
+fn arch_stubs_that_only_fail_are_not_implemented() {
+    let dir = fixture();
+    let defs = Definitions::scan(dir.path()).unwrap();
+    assert_eq!(defs.definitions_of("sys_nis_syscall").len(), 1);
+    assert!(defs.definitions_of("sys_nis_syscall")[0].returns_enosys);
+    assert_eq!(defs.resolve("alpha", "sys_nis_syscall"), None);
+    assert!(defs.not_implemented("alpha", "sys_nis_syscall"));
+    assert!(defs
+        .why_unresolved("alpha", "sys_nis_syscall")
+        .unwrap()
+        .contains("-ENOSYS"));
+    // A real syscall is not a stub.
+    assert!(!defs.not_implemented("alpha", "sys_pread64"));
+    assert!(defs.not_implemented("alpha", "sys_ni_syscall"));
+    assert!(defs.not_implemented("alpha", "sys_gone"));
 }
 
 #[test]
@@ -183,9 +202,18 @@ fn optional_syscalls_are_explained() {
 fn scans_round_trip_through_json() {
     let dir = fixture();
     let defs = Definitions::scan(dir.path()).unwrap();
-    let json = serde_json::to_string(&defs).unwrap();
-    let back: Definitions = serde_json::from_str(&json).unwrap();
+    let json = defs.to_json().unwrap();
+    let back = Definitions::from_json(&json).unwrap();
     assert_eq!(back, defs);
+    // A cache from another format, or not a cache at all, is refused with a hint.
+    let stale = json.replacen(&format!("\"format\":{SCAN_FORMAT}"), "\"format\":0", 1);
+    assert_ne!(stale, json);
+    let err = Definitions::from_json(&stale).unwrap_err().to_string();
+    assert!(
+        err.contains("format 0") && err.contains("scan the kernel source again"),
+        "{err}"
+    );
+    assert!(Definitions::from_json("[]").is_err());
 }
 
 #[test]
@@ -202,9 +230,15 @@ fn table_entries(text: &str) -> Vec<(String, String, Option<String>)> {
         .filter_map(|l| {
             let cols: Vec<&str> = l.split_whitespace().collect();
             match cols.as_slice() {
+                // An entry of `-` (s390 before 6.19) is a number with no implementation.
                 [_, abi, _, entry, rest @ ..] => Some((
                     (*abi).to_string(),
-                    (*entry).to_string(),
+                    if *entry == "-" {
+                        NOT_IMPLEMENTED
+                    } else {
+                        entry
+                    }
+                    .to_string(),
                     rest.first()
                         .filter(|c| **c != "-" && !c.contains('/'))
                         .map(|c| (*c).to_string()),
@@ -492,27 +526,24 @@ const ABIS_7_3: &[AbiRow] = &[
     ),
 ];
 
-/// Resolves every entry of every ABI's syscall table in the tree named by
-/// `SYSCALLS_SYS_LINUX_SRC` (a full Linux 7.3 source) and checks that at least 99% of the
-/// implemented entries of each ABI (and column) resolve; prints the counts and every
-/// unresolved entry with its reason. Entries that are `sys_ni_syscall`, or that only
-/// `COND_SYSCALL` provides, count as not implemented.
-#[test]
-#[ignore = "needs SYSCALLS_SYS_LINUX_SRC=<full Linux 7.3 source tree>"]
-fn coverage_of_a_real_tree() {
-    let src = std::env::var_os("SYSCALLS_SYS_LINUX_SRC")
-        .expect("set SYSCALLS_SYS_LINUX_SRC to a full kernel source tree");
-    let src = Path::new(&src);
-    let start = std::time::Instant::now();
-    let defs = Definitions::scan(src).unwrap();
-    eprintln!("scan: {:.2?}, {} definitions", start.elapsed(), defs.len());
+/// Resolves every entry of the ABIs `rows` in `src`; prints the counts per ABI and column,
+/// every unresolved entry with its reason, the non-implementations other than
+/// `sys_ni_syscall`, undecided choices and register-taking functions; checks every parameter
+/// of every resolution; returns the ABIs (and columns) below 99%.
+fn check_coverage(defs: &Definitions, src: &Path, rows: &[AbiRow]) -> Vec<String> {
     let mut failures = Vec::new();
     let mut pt_regs = Vec::new();
+    let mut undecided = Vec::new();
+    let mut other_ni = Vec::new();
+    let mut width_notes = Vec::new();
+    // SIGDEFS_DUMP=<file> writes every resolution, for reading.
+    let dump_path = std::env::var_os("SIGDEFS_DUMP");
+    let mut dump = dump_path.as_ref().map(|_| Vec::new());
     eprintln!(
-        "{:<13} {:<7} {:>8} {:>5} {:>7} {:>4} {:>7}",
-        "abi", "column", "resolved", "impl", "%", "ni", "pt_regs"
+        "{:<13} {:<7} {:>8} {:>5} {:>7} {:>4} {:>7} {:>5}",
+        "abi", "column", "resolved", "impl", "%", "ni", "pt_regs", "width"
     );
-    for &(abi, arch, table, tags, columns, bits) in ABIS_7_3 {
+    for &(abi, arch, table, tags, columns, bits) in rows {
         let text = std::fs::read_to_string(src.join(table)).unwrap();
         let entries: Vec<_> = table_entries(&text)
             .into_iter()
@@ -533,17 +564,67 @@ fn coverage_of_a_real_tree() {
         };
         for (column, bits, symbols) in column_sets {
             let (mut ok, mut implemented, mut ni, mut regs) = (0usize, 0usize, 0usize, 0usize);
+            let mut other_width = 0usize;
             let mut missing = Vec::new();
             for symbol in &symbols {
                 if defs.not_implemented_on(arch, bits, symbol) {
                     assert_eq!(defs.resolve_on(arch, bits, symbol), None, "{symbol}");
                     ni += 1;
+                    if symbol != NOT_IMPLEMENTED {
+                        let why = defs
+                            .why_unresolved_on(arch, bits, symbol)
+                            .unwrap_or_default();
+                        other_ni.push(format!("  {abi} {column} {symbol}: {why}"));
+                    }
                     continue;
                 }
                 implemented += 1;
                 match defs.resolve_on(arch, bits, symbol) {
                     Some(d) => {
                         ok += 1;
+                        // Every parameter is named and typed, without annotations, and no
+                        // syscall takes more than 7 (mips o32's sys32_fadvise64_64 is the
+                        // most: fd, pad, four halves, advice).
+                        assert!(d.params.len() <= 7, "{abi} {symbol}: {d:?}");
+                        for p in &d.params {
+                            let bad = p.name.is_empty()
+                                || p.ty.is_empty()
+                                || p.ty.contains("__user")
+                                || p.ty.contains("  ")
+                                || !p
+                                    .name
+                                    .bytes()
+                                    .all(|b| b.is_ascii_alphanumeric() || b == b'_');
+                            assert!(!bad, "{abi} {symbol}: parameter {p:?} of {d:?}");
+                        }
+                        if let Some(dump) = dump.as_mut() {
+                            let params: Vec<String> = d
+                                .params
+                                .iter()
+                                .map(|p| format!("{} {}", p.ty, p.name))
+                                .collect();
+                            dump.push(format!(
+                                "{abi} {column} {symbol} = {}({}) {}:{}",
+                                d.symbol,
+                                params.join(", "),
+                                d.file,
+                                d.line
+                            ));
+                        }
+                        let rivals = defs.rivals_on(arch, bits, symbol);
+                        if !rivals.is_empty() {
+                            let places: Vec<String> = rivals
+                                .iter()
+                                .map(|r| format!("{}:{} {:?}", r.file, r.line, r.conditions))
+                                .collect();
+                            undecided.push(format!(
+                                "{abi} {column} {symbol}: took {}:{} {:?}; also {}",
+                                d.file,
+                                d.line,
+                                d.conditions,
+                                places.join("; ")
+                            ));
+                        }
                         if d.takes_pt_regs() {
                             regs += 1;
                             pt_regs.push(format!(
@@ -556,13 +637,21 @@ fn coverage_of_a_real_tree() {
                         let why = defs
                             .why_unresolved_on(arch, bits, symbol)
                             .unwrap_or_default();
-                        missing.push(format!("  {abi} {column} {symbol}: {why}"));
+                        // Built only into kernels of the other width (mbind needs NUMA, which
+                        // 32-bit kernels lack): the signature is still the ABI's.
+                        if defs.resolve(arch, symbol).is_some() {
+                            ok += 1;
+                            other_width += 1;
+                            width_notes.push(format!("  {abi} {column} {symbol}: {why}"));
+                        } else {
+                            missing.push(format!("  {abi} {column} {symbol}: {why}"));
+                        }
                     }
                 }
             }
             let pct = ok as f64 * 100.0 / implemented.max(1) as f64;
             eprintln!(
-                "{abi:<13} {column:<7} {ok:>8} {implemented:>5} {pct:>7.2} {ni:>4} {regs:>7}"
+                "{abi:<13} {column:<7} {ok:>8} {implemented:>5} {pct:>7.2} {ni:>4} {regs:>7} {other_width:>5}"
             );
             missing.sort();
             missing.dedup();
@@ -574,6 +663,45 @@ fn coverage_of_a_real_tree() {
             }
         }
     }
+    if let (Some(path), Some(lines)) = (&dump_path, &dump) {
+        std::fs::write(path, lines.join("\n")).unwrap();
+    }
+    eprintln!("resolved only for the other kernel width (counted as resolved):");
+    for n in &width_notes {
+        eprintln!("{n}");
+    }
+    eprintln!("not implemented, other than sys_ni_syscall:");
+    for n in &other_ni {
+        eprintln!("{n}");
+    }
+    eprintln!("undecided between alternatives (first taken):");
+    for u in &undecided {
+        eprintln!("  {u}");
+    }
+    pt_regs.sort();
+    pt_regs.dedup();
+    eprintln!("resolved to functions that take the saved registers:");
+    for p in pt_regs {
+        eprintln!("  {p}");
+    }
+    failures
+}
+
+/// Resolves every entry of every ABI's syscall table in the tree named by
+/// `SYSCALLS_SYS_LINUX_SRC` (a full Linux 7.3 source) and checks that at least 99% of the
+/// implemented entries of each ABI (and column) resolve; prints the counts and every
+/// unresolved entry with its reason. Entries that are `sys_ni_syscall`, or that only
+/// `COND_SYSCALL` provides, count as not implemented.
+#[test]
+#[ignore = "needs SYSCALLS_SYS_LINUX_SRC=<full Linux 7.3 source tree>"]
+fn coverage_of_a_real_tree() {
+    let src = std::env::var_os("SYSCALLS_SYS_LINUX_SRC")
+        .expect("set SYSCALLS_SYS_LINUX_SRC to a full kernel source tree");
+    let src = Path::new(&src);
+    let start = std::time::Instant::now();
+    let defs = Definitions::scan(src).unwrap();
+    eprintln!("scan: {:.2?}, {} definitions", start.elapsed(), defs.len());
+    let failures = check_coverage(&defs, src, ABIS_7_3);
     // Known answers from documentation we did not write: clone(2)'s NOTES give the raw
     // argument order per arch family ("x86-64 and [...]": flags, stack, parent_tid,
     // child_tid, tls; "x86-32, ARM, [...] MIPS": tls and child_tid swapped; "cris and s390":
@@ -636,11 +764,208 @@ fn coverage_of_a_real_tree() {
         .map(|p| p.ty.clone())
         .collect();
     assert_eq!(ia32, ["unsigned int", "char *", "u32", "u32", "u32"]);
-    pt_regs.sort();
-    pt_regs.dedup();
-    eprintln!("resolved to functions that take the saved registers:");
-    for p in pt_regs {
-        eprintln!("  {p}");
-    }
     assert!(failures.is_empty(), "below 99%: {failures:#?}");
+}
+
+/// The 31-bit s390 ABI, whose last table is Linux 6.12's (6.19 removed it): it only ever ran
+/// as the compat ABI of 64-bit kernels, so the compat column at 64 bits.
+#[test]
+#[ignore = "needs SYSCALLS_SYS_LINUX_6_12_SRC=<Linux 6.12 source tree>"]
+fn coverage_of_s390_31_bit_at_6_12() {
+    let src = std::env::var_os("SYSCALLS_SYS_LINUX_6_12_SRC")
+        .expect("set SYSCALLS_SYS_LINUX_6_12_SRC to a Linux 6.12 source tree");
+    let src = Path::new(&src);
+    let defs = Definitions::scan(src).unwrap();
+    let rows: &[AbiRow] = &[
+        (
+            "s390",
+            "s390",
+            "arch/s390/kernel/syscalls/syscall.tbl",
+            &["common", "32"],
+            Columns::Compat,
+            64,
+        ),
+        (
+            "s390x",
+            "s390",
+            "arch/s390/kernel/syscalls/syscall.tbl",
+            &["common", "64"],
+            Columns::Native,
+            64,
+        ),
+    ];
+    let failures = check_coverage(&defs, src, rows);
+    assert!(failures.is_empty(), "below 99%: {failures:#?}");
+}
+
+/// A tree shaped like the kernel's 64-bit argument handling: a generic compat macro with
+/// two byte orders, an arch that overrides it in its own file, a big-endian-only arch, and
+/// x86-style `sys_ia32_*` names (one defined directly, one through a `#define`).
+fn split_args_fixture() -> tempfile::TempDir {
+    fixture_dir(&[
+        ("kernel/sys_ni.c", "asmlinkage long sys_ni_syscall(void)\n{\n\treturn -ENOSYS;\n}\n"),
+        (
+            "include/asm-generic/compat.h",
+            "#ifndef CONFIG_CPU_BIG_ENDIAN\n\
+             #define compat_arg_u64_dual(name)\tu32, name##_lo, u32, name##_hi\n\
+             #else\n\
+             #define compat_arg_u64_dual(name)\tu32, name##_hi, u32, name##_lo\n\
+             #endif\n",
+        ),
+        (
+            "fs/rw.c",
+            "COMPAT_SYSCALL_DEFINE5(pread64, unsigned int, fd, char __user *, buf,\n\
+             \t\tu32, count, compat_arg_u64_dual(pos))\n{\n\treturn 0;\n}\n",
+        ),
+        ("arch/Kconfig", "config SPLIT_ARGS\n\tbool\n"),
+        (
+            "arch/little/include/uapi/asm/byteorder.h",
+            "#include <linux/byteorder/little_endian.h>\n",
+        ),
+        (
+            "arch/big/include/uapi/asm/byteorder.h",
+            "#include <linux/byteorder/big_endian.h>\n",
+        ),
+        ("arch/big/Kconfig", "config BIG\n\tdef_bool y\n\nconfig CPU_BIG_ENDIAN\n\tdef_bool y\n"),
+        (
+            "arch/own/kernel/sys32.c",
+            "#define arg_pair(name)\tu32, name##_first, u32, name##_second\n\
+             COMPAT_SYSCALL_DEFINE6(own_pread64, unsigned int, fd, char __user *, buf,\n\
+             \t\tsize_t, count, u32, __pad, arg_pair(pos))\n{ }\n",
+        ),
+        (
+            "arch/ex86/kernel/sys_ia32.c",
+            "SYSCALL_DEFINE5(ia32_pread64, unsigned int, fd, char __user *, ubuf,\n\
+             \t\tu32, count, u32, poslo, u32, poshi)\n{ }\n\
+             COMPAT_SYSCALL_DEFINE3(ia32_lstat64, const char __user *, filename,\n\
+             \t\tstruct stat64 __user *, statbuf, int, unused)\n{ }\n",
+        ),
+        (
+            "arch/ex86/include/asm/ia32_aliases.h",
+            "#define sys_ia32_lstat64 compat_sys_ia32_lstat64\n",
+        ),
+        (
+            "arch/wide/Kconfig",
+            "config 64BIT\n\tbool \"64-bit kernel\"\n\nconfig WIDE32\n\tdef_bool !64BIT\n\n\
+             config WIDE64\n\tdef_bool 64BIT\n",
+        ),
+        (
+            "arch/wide/kernel/Makefile",
+            "obj-y += sys_wide_$(BITS).o\nobj-$(CONFIG_WIDE32) += entry.o\n",
+        ),
+        (
+            "arch/wide/kernel/sys_wide_32.c",
+            "SYSCALL_DEFINE3(mmap, unsigned long, addr, unsigned long, len, unsigned long, pgoff)\n{ }\n",
+        ),
+        (
+            "arch/wide/kernel/sys_wide_64.c",
+            "SYSCALL_DEFINE3(mmap, unsigned long, addr, unsigned long, len, unsigned long, off)\n{ }\n",
+        ),
+        (
+            "arch/wide/kernel/entry.S",
+            "\t.globl\tsys_fork\nsys_fork:\n\tcall\tsys_fork_impl\n\tnop\n",
+        ),
+        (
+            "arch/wide/kernel/process.c",
+            "asmlinkage long sys_fork_impl(unsigned long flags)\n{ return 0; }\n",
+        ),
+    ])
+}
+
+fn param_names(d: Option<&Definition>) -> Vec<String> {
+    d.map(|d| d.params.iter().map(|p| p.name.clone()).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn argument_macros_expand_by_byte_order() {
+    let dir = split_args_fixture();
+    let defs = Definitions::scan(dir.path()).unwrap();
+    let little = defs.resolve("little", "compat_sys_pread64");
+    assert_eq!(
+        param_names(little),
+        ["fd", "buf", "count", "pos_lo", "pos_hi"]
+    );
+    assert!(defs.rivals_on("little", 0, "compat_sys_pread64").is_empty());
+    let big = defs.resolve("big", "compat_sys_pread64");
+    assert_eq!(param_names(big), ["fd", "buf", "count", "pos_hi", "pos_lo"]);
+    // An arch without a known byte order takes the little-endian form and says so.
+    let unknown = defs.resolve("nowhere", "compat_sys_pread64");
+    assert_eq!(
+        param_names(unknown),
+        ["fd", "buf", "count", "pos_lo", "pos_hi"]
+    );
+    assert_eq!(defs.rivals_on("nowhere", 0, "compat_sys_pread64").len(), 1);
+    // A file's own macro wins over the generic header's.
+    let own = defs.resolve("own", "compat_sys_own_pread64");
+    assert_eq!(
+        param_names(own),
+        ["fd", "buf", "count", "__pad", "pos_first", "pos_second"]
+    );
+}
+
+#[test]
+fn x86_style_ia32_names_resolve_directly_and_through_defines() {
+    let dir = split_args_fixture();
+    let defs = Definitions::scan(dir.path()).unwrap();
+    let pread = defs.resolve_on("ex86", 64, "sys_ia32_pread64").unwrap();
+    assert_eq!(pread.kind, DefKind::SyscallDefine);
+    assert_eq!(pread.params.len(), 5);
+    let lstat = defs.explain_on("ex86", 64, "sys_ia32_lstat64").unwrap();
+    assert_eq!(lstat.definition.symbol, "compat_sys_ia32_lstat64");
+    assert_eq!(lstat.via.len(), 1);
+    // Another arch sees neither.
+    assert_eq!(defs.resolve("own", "sys_ia32_pread64"), None);
+    assert_eq!(defs.resolve("own", "sys_ia32_lstat64"), None);
+}
+
+#[test]
+fn kernel_width_picks_the_file_kbuild_builds() {
+    let dir = split_args_fixture();
+    let defs = Definitions::scan(dir.path()).unwrap();
+    assert_eq!(
+        param_names(defs.resolve_on("wide", 32, "sys_mmap")),
+        ["addr", "len", "pgoff"]
+    );
+    assert_eq!(
+        param_names(defs.resolve_on("wide", 64, "sys_mmap")),
+        ["addr", "len", "off"]
+    );
+    // The 32-bit-only entry code does not exist on 64-bit kernels.
+    assert_eq!(
+        param_names(defs.resolve_on("wide", 32, "sys_fork")),
+        ["flags"]
+    );
+    assert_eq!(defs.resolve_on("wide", 64, "sys_fork"), None);
+    assert!(defs
+        .why_unresolved_on("wide", 64, "sys_fork")
+        .unwrap()
+        .contains("not built into a 64-bit wide kernel"));
+}
+
+/// Truncated and unbalanced input (an unterminated macro call, comment, string or `#if`)
+/// must not panic any of the parsers.
+#[test]
+fn truncated_sources_never_panic() {
+    let c_src = "#ifdef CONFIG_X\n#define arg(n) u32, n##_lo, u32, n##_hi\nSYSCALL_DEFINE3(f, int, a, \
+                 arg(b))\n{ /* x */ return -ENOSYS; }\n#else\nasmlinkage long sys_g(void (*fn)(int), \
+                 const char __user *s)\n{ \"}\\\"\"; }\n#endif\nCOND_SYSCALL(h);\n\u{e9}t\u{e9}\n";
+    let asm_src = "\t.macro m name\nENTRY(sys_\\name\\()_wrapper)\n\tb sys_\\name @ \u{e9}\n\
+                   ENDPROC(sys_\\name\\()_wrapper)\n\t.endm\nm foo\n/* open comment\n";
+    for (i, _) in c_src.char_indices() {
+        let _ = c::parse(&c_src[..i], "arch/x/kernel/a.c");
+    }
+    for (i, _) in asm_src.char_indices() {
+        let _ = asm::parse(&asm_src[..i], "arch/x/kernel/a.S");
+    }
+    let mut objects = kbuild::ObjectConditions::new();
+    let mk =
+        "obj-$(CONFIG_A) += a.o \\\nifeq ($(CONFIG_B),y\nobj-y += $(BITS)\nelse\nendif\nendif\n";
+    for (i, _) in mk.char_indices() {
+        kbuild::read_makefile(&mk[..i], "arch/x", &mut objects);
+    }
+    let cfg = config::ArchConfig::default();
+    for expr in ["defined(", "((", "!", "&&", "A ==", "defined X)", ")"] {
+        let _ = config::eval(&cfg, 0, expr);
+    }
 }
