@@ -147,7 +147,13 @@ pub fn lookup(defs: &Definitions, arch: &str, bits: u32, symbol: &str) -> Resolv
     if defs.not_implemented_on(arch, bits, symbol) {
         return Resolved::Stub;
     }
-    match defs.resolve_on(arch, bits, symbol) {
+    // A generic definition the ABI's own kernel width does not build (NUMA calls on 32-bit
+    // kernels) is still what a 64-bit kernel runs for the ABI: its declaration stands.
+    let definition = defs.resolve_on(arch, bits, symbol).or_else(|| {
+        defs.resolve_on(arch, 0, symbol)
+            .filter(|d| crate::sigdefs::arch_of(&d.file).is_none())
+    });
+    match definition {
         Some(d) => Resolved::Definition {
             symbol: d.symbol.clone(),
             params: d
@@ -374,17 +380,17 @@ pub fn stale_unresolved(committed: &[UnresolvedLine], found: &[UnresolvedLine]) 
 /// instead of the 1 GB tree.
 pub fn cached_scan(tree: &Path, stamp: &str, cache_dir: &Path) -> Result<Definitions> {
     let path = cache_dir.join(format!("scan-{}.json", scan_key(stamp)));
-    if let Ok(bytes) = std::fs::read(&path) {
-        if let Ok(defs) = serde_json::from_slice::<Definitions>(&bytes) {
-            return Ok(defs);
-        }
+    // A cached scan the scanner refuses (another format, a damaged file) is redone.
+    if let Some(defs) = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|json| Definitions::from_json(&json).ok())
+    {
+        return Ok(defs);
     }
     let defs = Definitions::scan(tree)?;
     std::fs::create_dir_all(cache_dir)
         .map_err(|e| Error::io("create the cache folder", cache_dir, e))?;
-    let json =
-        serde_json::to_vec(&defs).map_err(|e| Error::new(format!("serialise the scan: {e}")))?;
-    crate::fsutil::write_atomic(&path, &json)?;
+    crate::fsutil::write_atomic(&path, defs.to_json()?.as_bytes())?;
     Ok(defs)
 }
 
@@ -543,9 +549,15 @@ pub fn generate(
             continue;
         }
         origins.push(format!("the Linux {} source ({})", tree.linux, tree.origin));
-        let cache_path = inputs
-            .cache_dir
-            .join(format!("resolved-{}.json", scan_key(&tree.stamp)));
+        // Keyed by the scan and this file (whose `lookup` made the resolutions).
+        let cache_path = inputs.cache_dir.join(format!(
+            "resolved-{}.json",
+            scan_key(&format!(
+                "{}\n{}",
+                tree.stamp,
+                include_str!("signatures.rs")
+            ))
+        ));
         let cached: BTreeMap<String, Resolved> = std::fs::read(&cache_path)
             .ok()
             .and_then(|b| serde_json::from_slice(&b).ok())
