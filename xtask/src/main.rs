@@ -1,6 +1,8 @@
 //! `cargo xtask`: the workspace's thin command line. Arguments are parsed here; everything
 //! else is `codegen`'s.
 
+mod site;
+
 use codegen::abi::ABIS;
 use codegen::committed::read_dir;
 use codegen::error::{Error, Result};
@@ -31,6 +33,7 @@ commands:
     --from DIR        read the tables generated into DIR instead
   compare DIR         check that no syscall number in the tables generated into DIR was
                       reassigned in the committed tables (or in --newer DIR)
+  site --out DIR      write the syscall table page, DIR/index.html (one self-contained file)
   test                everything CI checks, in order, stopping at the first failure:
                       fmt, clippy, the workspace's tests on both syscall backends (which
                       include `gen --check`), the Linux 6.12 renumbering check, and the
@@ -121,6 +124,15 @@ fn run(args: &[String]) -> Result<ExitCode> {
         "headers" => headers(&Args::parse(rest, &["--update", "--quiet"], &["--kernel"])?),
         "export" => export(&Args::parse(rest, &["--json"], &["--from"])?),
         "compare" => compare(&Args::parse(rest, &[], &["--newer"])?),
+        "site" => {
+            let args = Args::parse(rest, &[], &["--out"])?;
+            let out = args
+                .path("--out")
+                .ok_or_else(|| Error::new("site needs --out DIR").hint(usage_hint()))?;
+            let path = site::site(&out)?;
+            println!("wrote {}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
         "test" => test(&Args::parse(rest, &["--no-cross"], &[])?),
         "help" | "--help" | "-h" => {
             print!("{USAGE}");
@@ -361,6 +373,19 @@ fn test(args: &Args) -> Result<ExitCode> {
         "tests (asm backend; includes gen --check)",
         &cargo,
         &["test", "--workspace"],
+    )?;
+    step(
+        "the syscall table page in headless Chromium",
+        &cargo,
+        &[
+            "test",
+            "-p",
+            "xtask",
+            "--test",
+            "site_browser",
+            "--",
+            "--ignored",
+        ],
     )?;
     step(
         "tests (libc backend)",
