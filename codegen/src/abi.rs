@@ -19,6 +19,49 @@ pub const ARCHES_WITHOUT_ABI: &[&str] = &["um"];
 /// `asm-generic/unistd.h` style headers define them).
 pub const COMMON_HELPERS: &[&str] = &["__NR_syscalls", "__NR_arch_specific_syscall"];
 
+/// An `AUDIT_ARCH_*` macro of `linux/audit.h` and when the kernel reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditArch {
+    /// The macro: `AUDIT_ARCH_MIPSEL`.
+    pub name: &'static str,
+    /// For which processes of this ABI the kernel's `syscall_get_arch()` returns it, as a Rust
+    /// `cfg` predicate added to the ABI's `rust_cfg` (`target_endian = "little"`); `Some("all()")`
+    /// for all of them; `None` when the kernel never reports it for this ABI (arm's
+    /// `AUDIT_ARCH_ARMEB`: the kernel says `AUDIT_ARCH_ARM` on big-endian arm too) or when
+    /// that depends on more than a `cfg` can tell (arc's ISA). The root `AUDIT_ARCH` of
+    /// `syscalls-sys` is the one whose predicate holds on the target.
+    pub native_when: Option<&'static str>,
+}
+
+/// `AUDIT_ARCH_<name>`, reported for every target of its ABI.
+const fn always(name: &'static str) -> AuditArch {
+    AuditArch {
+        name,
+        native_when: Some(ALWAYS),
+    }
+}
+
+/// `AUDIT_ARCH_<name>`, reported for the targets of one endianness.
+const fn when(name: &'static str, cfg: &'static str) -> AuditArch {
+    AuditArch {
+        name,
+        native_when: Some(cfg),
+    }
+}
+
+/// `AUDIT_ARCH_<name>`, in the ABI's list but never what the kernel reports for it.
+const fn never(name: &'static str) -> AuditArch {
+    AuditArch {
+        name,
+        native_when: None,
+    }
+}
+
+/// The `native_when` of an audit arch that every target of its ABI has.
+pub const ALWAYS: &str = "all()";
+const LITTLE: &str = r#"target_endian = "little""#;
+const BIG: &str = r#"target_endian = "big""#;
+
 /// One Linux syscall ABI.
 #[derive(Debug)]
 pub struct AbiSpec {
@@ -26,6 +69,15 @@ pub struct AbiSpec {
     pub name: &'static str,
     /// The kernel's `ARCH=` for `make headers`.
     pub kernel_arch: &'static str,
+    /// Other spellings of the ABI that `Abi::by_name` accepts besides its canonical name: the
+    /// names the kernel (`ARCH=`), Debian, Go (`GOARCH`), libseccomp and the arch field of LLVM
+    /// target triples give it. Lowercase, `_` for `-` (`by_name` ignores ASCII case and
+    /// treats `-` as `_`).
+    pub other_names: &'static [&'static str],
+    /// Every `AUDIT_ARCH_*` of `linux/audit.h` whose syscalls use this ABI's numbers (what a
+    /// seccomp filter finds in `seccomp_data.arch`), each with when the kernel reports it for a
+    /// native process of this ABI.
+    pub audit_arches: &'static [AuditArch],
     /// Directory prefix of this arch in zig's bundled headers (`<dir>-linux-any`), if zig has it.
     pub zig_dir: Option<&'static str>,
     /// The file `asm/unistd.h` must include for this ABI.
@@ -65,6 +117,8 @@ impl AbiSpec {
 const ROW: AbiSpec = AbiSpec {
     name: "",
     kernel_arch: "",
+    other_names: &[],
+    audit_arches: &[],
     zig_dir: None,
     unistd_header: "unistd_32.h",
     clang_args: &[],
@@ -91,6 +145,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "x86_64",
         kernel_arch: "x86",
+        other_names: &["amd64"],
+        audit_arches: &[always("AUDIT_ARCH_X86_64")],
         zig_dir: Some("x86"),
         unistd_header: "unistd_64.h",
         clang_args: &["-U__i386__", "-U__ILP32__"],
@@ -100,6 +156,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "x86",
         kernel_arch: "x86",
+        other_names: &["i386", "i486", "i586", "i686", "386", "ia32"],
+        audit_arches: &[always("AUDIT_ARCH_I386")],
         zig_dir: Some("x86"),
         clang_args: &["-D__i386__"],
         rust_cfg: Some(r#"target_arch = "x86""#),
@@ -108,6 +166,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "x32",
         kernel_arch: "x86",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_X86_64")],
         zig_dir: Some("x86"),
         unistd_header: "unistd_x32.h",
         clang_args: &["-U__i386__", "-D__ILP32__"],
@@ -118,6 +178,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "aarch64",
         kernel_arch: "arm64",
+        other_names: &["arm64", "aarch64_be", "arm64be"],
+        audit_arches: &[always("AUDIT_ARCH_AARCH64")],
         zig_dir: Some("aarch64"),
         unistd_header: "unistd_64.h",
         rust_cfg: Some(r#"target_arch = "aarch64""#),
@@ -126,6 +188,21 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "arm",
         kernel_arch: "arm",
+        other_names: &[
+            "armel",
+            "armhf",
+            "armeb",
+            "armv4t",
+            "armv5te",
+            "armv6",
+            "armv7",
+            "armv7a",
+            "armv7l",
+            "thumb",
+            "thumbeb",
+            "thumbv7neon",
+        ],
+        audit_arches: &[always("AUDIT_ARCH_ARM"), never("AUDIT_ARCH_ARMEB")],
         zig_dir: Some("arm"),
         unistd_header: "unistd-eabi.h",
         clang_args: &["-D__ARM_EABI__"],
@@ -138,6 +215,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "arm_oabi",
         kernel_arch: "arm",
+        other_names: &["oabi"],
+        audit_arches: &[always("AUDIT_ARCH_ARM"), never("AUDIT_ARCH_ARMEB")],
         zig_dir: Some("arm"),
         unistd_header: "unistd-oabi.h",
         clang_args: &["-U__ARM_EABI__", "-U__thumb__"],
@@ -149,6 +228,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "riscv64",
         kernel_arch: "riscv",
+        other_names: &["riscv64gc"],
+        audit_arches: &[always("AUDIT_ARCH_RISCV64")],
         zig_dir: Some("riscv"),
         unistd_header: "unistd_64.h",
         clang_args: &["-U__SIZEOF_POINTER__", "-D__SIZEOF_POINTER__=8"],
@@ -158,6 +239,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "riscv32",
         kernel_arch: "riscv",
+        other_names: &["riscv32gc"],
+        audit_arches: &[always("AUDIT_ARCH_RISCV32")],
         zig_dir: Some("riscv"),
         clang_args: &["-U__SIZEOF_POINTER__", "-D__SIZEOF_POINTER__=4"],
         rust_cfg: Some(r#"target_arch = "riscv32""#),
@@ -166,6 +249,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "loongarch64",
         kernel_arch: "loongarch",
+        other_names: &["loong64"],
+        audit_arches: &[always("AUDIT_ARCH_LOONGARCH64")],
         zig_dir: Some("loongarch"),
         unistd_header: "unistd_64.h",
         clang_args: &["-U__SIZEOF_LONG__", "-D__SIZEOF_LONG__=8"],
@@ -175,6 +260,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "loongarch32",
         kernel_arch: "loongarch",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_LOONGARCH32")],
         zig_dir: Some("loongarch"),
         clang_args: &["-U__SIZEOF_LONG__", "-D__SIZEOF_LONG__=4"],
         rust_cfg: Some(r#"target_arch = "loongarch32""#),
@@ -183,6 +270,11 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "powerpc64",
         kernel_arch: "powerpc",
+        other_names: &["ppc64", "ppc64le", "ppc64el", "powerpc64le"],
+        audit_arches: &[
+            when("AUDIT_ARCH_PPC64", BIG),
+            when("AUDIT_ARCH_PPC64LE", LITTLE),
+        ],
         zig_dir: Some("powerpc"),
         unistd_header: "unistd_64.h",
         clang_args: &["-D__powerpc64__"],
@@ -192,6 +284,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "powerpc",
         kernel_arch: "powerpc",
+        other_names: &["ppc"],
+        audit_arches: &[always("AUDIT_ARCH_PPC")],
         zig_dir: Some("powerpc"),
         clang_args: &["-U__powerpc64__"],
         rust_cfg: Some(r#"target_arch = "powerpc""#),
@@ -200,6 +294,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "s390x",
         kernel_arch: "s390",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_S390X")],
         zig_dir: Some("s390x"),
         unistd_header: "unistd_64.h",
         clang_args: &["-D__s390x__"],
@@ -209,12 +305,29 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "s390",
         kernel_arch: "s390",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_S390")],
         clang_args: &["-U__s390x__"],
         ..ROW
     },
     AbiSpec {
         name: "mips_o32",
         kernel_arch: "mips",
+        other_names: &[
+            "mips",
+            "mipsel",
+            "mipsle",
+            "mips32r6",
+            "mips32r6el",
+            "mipsr6",
+            "mipsr6el",
+            "mipsisa32r6",
+            "mipsisa32r6el",
+        ],
+        audit_arches: &[
+            when("AUDIT_ARCH_MIPS", BIG),
+            when("AUDIT_ARCH_MIPSEL", LITTLE),
+        ],
         zig_dir: Some("mips"),
         unistd_header: "unistd_o32.h",
         clang_args: &["-D_MIPS_SIM=1"],
@@ -226,6 +339,11 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "mips_n32",
         kernel_arch: "mips",
+        other_names: &["mipsn32", "mipsn32el", "mips64n32", "mipsel64n32"],
+        audit_arches: &[
+            when("AUDIT_ARCH_MIPS64N32", BIG),
+            when("AUDIT_ARCH_MIPSEL64N32", LITTLE),
+        ],
         zig_dir: Some("mips"),
         unistd_header: "unistd_n32.h",
         clang_args: &["-D_MIPS_SIM=2"],
@@ -239,6 +357,20 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "mips_n64",
         kernel_arch: "mips",
+        other_names: &[
+            "mips64",
+            "mips64el",
+            "mips64le",
+            "mipsel64",
+            "mips64r6",
+            "mips64r6el",
+            "mipsisa64r6",
+            "mipsisa64r6el",
+        ],
+        audit_arches: &[
+            when("AUDIT_ARCH_MIPS64", BIG),
+            when("AUDIT_ARCH_MIPSEL64", LITTLE),
+        ],
         zig_dir: Some("mips"),
         unistd_header: "unistd_n64.h",
         clang_args: &["-D_MIPS_SIM=3"],
@@ -252,6 +384,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "sparc64",
         kernel_arch: "sparc",
+        other_names: &["sparcv9"],
+        audit_arches: &[always("AUDIT_ARCH_SPARC64")],
         zig_dir: Some("sparc"),
         unistd_header: "unistd_64.h",
         clang_args: &["-D__arch64__"],
@@ -261,6 +395,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "sparc",
         kernel_arch: "sparc",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_SPARC")],
         zig_dir: Some("sparc"),
         clang_args: &["-U__arch64__"],
         rust_cfg: Some(r#"target_arch = "sparc""#),
@@ -269,6 +405,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "parisc64",
         kernel_arch: "parisc",
+        other_names: &["hppa64"],
+        audit_arches: &[always("AUDIT_ARCH_PARISC64")],
         unistd_header: "unistd_64.h",
         clang_args: &["-D__LP64__"],
         ..ROW
@@ -276,12 +414,16 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "parisc",
         kernel_arch: "parisc",
+        other_names: &["hppa"],
+        audit_arches: &[always("AUDIT_ARCH_PARISC")],
         clang_args: &["-U__LP64__"],
         ..ROW
     },
     AbiSpec {
         name: "alpha",
         kernel_arch: "alpha",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_ALPHA")],
         aliases: &[
             ("getgid", "getxgid"),
             ("getpid", "getxpid"),
@@ -294,12 +436,23 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "arc",
         kernel_arch: "arc",
+        other_names: &[],
+        // Which of the four the kernel reports depends on the ISA it was built for (ARCompact
+        // or ARCv2) and its endianness; Rust has no arc target to tell them apart.
+        audit_arches: &[
+            never("AUDIT_ARCH_ARCOMPACT"),
+            never("AUDIT_ARCH_ARCOMPACTBE"),
+            never("AUDIT_ARCH_ARCV2"),
+            never("AUDIT_ARCH_ARCV2BE"),
+        ],
         zig_dir: Some("arc"),
         ..ROW
     },
     AbiSpec {
         name: "csky",
         kernel_arch: "csky",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_CSKY")],
         zig_dir: Some("csky"),
         undefined: &["sync_file_range"],
         rust_cfg: Some(r#"target_arch = "csky""#),
@@ -308,6 +461,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "hexagon",
         kernel_arch: "hexagon",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_HEXAGON")],
         zig_dir: Some("hexagon"),
         undefined: &["sync_file_range"],
         rust_cfg: Some(r#"target_arch = "hexagon""#),
@@ -316,6 +471,8 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "m68k",
         kernel_arch: "m68k",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_M68K")],
         zig_dir: Some("m68k"),
         rust_cfg: Some(r#"target_arch = "m68k""#),
         ..ROW
@@ -323,26 +480,36 @@ pub const ABIS: &[AbiSpec] = &[
     AbiSpec {
         name: "microblaze",
         kernel_arch: "microblaze",
+        other_names: &["microblazeel"],
+        audit_arches: &[always("AUDIT_ARCH_MICROBLAZE")],
         ..ROW
     },
     AbiSpec {
         name: "nios2",
         kernel_arch: "nios2",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_NIOS2")],
         ..ROW
     },
     AbiSpec {
         name: "openrisc",
         kernel_arch: "openrisc",
+        other_names: &["or1k"],
+        audit_arches: &[always("AUDIT_ARCH_OPENRISC")],
         ..ROW
     },
     AbiSpec {
         name: "sh",
         kernel_arch: "sh",
+        other_names: &["sh4", "sh3"],
+        audit_arches: &[when("AUDIT_ARCH_SH", BIG), when("AUDIT_ARCH_SHEL", LITTLE)],
         ..ROW
     },
     AbiSpec {
         name: "xtensa",
         kernel_arch: "xtensa",
+        other_names: &[],
+        audit_arches: &[always("AUDIT_ARCH_XTENSA")],
         zig_dir: Some("xtensa"),
         rust_cfg: Some(r#"target_arch = "xtensa""#),
         ..ROW
@@ -411,6 +578,56 @@ mod tests {
             if let Some(cfg) = abi.rust_cfg {
                 syn::parse_str::<syn::Meta>(cfg).unwrap_or_else(|e| panic!("{}: {e}", abi.name));
                 assert!(seen.insert(cfg), "{} repeats a cfg", abi.name);
+            }
+        }
+    }
+
+    #[test]
+    fn other_names_are_unique_and_never_another_abis_name() {
+        let mut seen = BTreeSet::new();
+        for abi in ABIS {
+            assert!(seen.insert(abi.name), "{}", abi.name);
+        }
+        for abi in ABIS {
+            for name in abi.other_names {
+                assert!(seen.insert(name), "{name} of {} is taken", abi.name);
+                assert!(
+                    name.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                    "{name}: lowercase, digits and _ only"
+                );
+            }
+        }
+    }
+
+    /// Every ABI with Rust targets has exactly one native audit arch per endianness, so that the
+    /// root `AUDIT_ARCH` is defined once on each of its targets.
+    #[test]
+    fn native_audit_arches_cover_each_endianness_once() {
+        for abi in ABIS {
+            assert!(!abi.audit_arches.is_empty(), "{}", abi.name);
+            let names: BTreeSet<&str> = abi.audit_arches.iter().map(|a| a.name).collect();
+            assert_eq!(names.len(), abi.audit_arches.len(), "{}", abi.name);
+            assert!(abi
+                .audit_arches
+                .iter()
+                .all(|a| a.name.starts_with("AUDIT_ARCH_")));
+            if abi.rust_cfg.is_none() {
+                continue;
+            }
+            let native: Vec<&str> = abi
+                .audit_arches
+                .iter()
+                .filter_map(|a| a.native_when)
+                .collect();
+            let covered = match native.as_slice() {
+                [ALWAYS] => true,
+                [a, b] => BTreeSet::from([*a, *b]) == BTreeSet::from([LITTLE, BIG]),
+                _ => false,
+            };
+            assert!(covered, "{}: native audit arches {native:?}", abi.name);
+            for cfg in native {
+                syn::parse_str::<syn::Meta>(cfg).unwrap_or_else(|e| panic!("{}: {e}", abi.name));
             }
         }
     }

@@ -35,7 +35,7 @@ pub fn read_module(
                     return Err(shape("ABI"));
                 };
                 let args: Vec<&syn::Expr> = call.args.iter().collect();
-                let [name, linux, _, errnos] = args.as_slice() else {
+                let [name, linux, _, errnos, ..] = args.as_slice() else {
                     return Err(shape("ABI"));
                 };
                 let errnos = path_tail(errnos).ok_or_else(|| shape("ABI"))?;

@@ -1,6 +1,8 @@
-//! Obtaining pinned artifacts with the ordinary package clients (`pip download`,
-//! `apt-get download`, neither needs root) and checking them against their sha256.
+//! Obtaining pinned artifacts with the ordinary package clients (`pip download`, and
+//! `apt-get download` through a private apt state: see [`crate::apt`]; neither needs root) and
+//! checking them against their sha256.
 
+use crate::apt::PrivateApt;
 use crate::error::{Error, Result};
 use crate::fsutil::{run, sha256_file, Progress};
 use crate::lock::{Artifact, Origin};
@@ -8,7 +10,6 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 const PIP_INSTALL: &str = "install pip: apt-get install -y python3-pip";
-const APT_INSTALL: &str = "apt-get is Debian's package client; on another system download the file by hand into the cache's downloads/ folder";
 
 /// Returns the path of `artifact` in `downloads`, downloading it first if it is not there, and
 /// verifies its sha256 (a mismatch is an error, never silently re-downloaded).
@@ -24,12 +25,15 @@ pub fn ensure_artifact(
             artifact.describe(),
             client(artifact.origin)
         ));
+        let started = std::time::Instant::now();
         let fetched = download(
             artifact.origin,
             &artifact.package,
             Some(&artifact.version),
+            artifact.suite.as_deref(),
             downloads,
             &platforms(&artifact.file),
+            progress,
         )?;
         if fetched.file_name().and_then(|n| n.to_str()) != Some(artifact.file.as_str()) {
             return Err(Error::new(format!(
@@ -40,6 +44,12 @@ pub fn ensure_artifact(
             ))
             .hint("re-pin with `cargo xtask headers --update`"));
         }
+        let size = std::fs::metadata(&fetched).map_or(0, |m| m.len());
+        progress.step(format!(
+            "  downloaded {} MB in {:.1}s",
+            size >> 20,
+            started.elapsed().as_secs_f64()
+        ));
     }
     progress.step(format!("  verifying sha256 of {}", artifact.file));
     verify(artifact, &path)?;
@@ -61,15 +71,35 @@ pub fn verify(artifact: &Artifact, path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The newest version of `package` the registry serves now, downloaded into `downloads`:
-/// `(version, file)`. For `--update`.
+/// The newest version of an artifact's package the registry serves now, downloaded into
+/// `downloads`: `(package, version, file)`. For `--update`. A Debian kernel source moves to
+/// the newest `linux-source-X.Y` its suite serves (the package name changes with the series);
+/// a wheel stays the same package.
 pub fn download_latest(
-    origin: Origin,
-    package: &str,
+    current: &Artifact,
     downloads: &Path,
-    platforms: &[String],
-) -> Result<(String, PathBuf)> {
-    let path = download(origin, package, None, downloads, platforms)?;
+    progress: Progress,
+) -> Result<(String, String, PathBuf)> {
+    let origin = current.origin;
+    let suite = current.suite.as_deref();
+    let (package, version) = match (origin, suite) {
+        (Origin::Debian, Some(suite)) if current.package.starts_with("linux-source-") => {
+            let apt = PrivateApt::new(apt_root(downloads), suite)?;
+            apt.update(progress)?;
+            let (package, version) = apt.newest_kernel_source()?;
+            (package, Some(version))
+        }
+        _ => (current.package.clone(), None),
+    };
+    let path = download(
+        origin,
+        &package,
+        version.as_deref(),
+        suite,
+        downloads,
+        &platforms(&current.file),
+        progress,
+    )?;
     let version = match origin {
         Origin::Pypi => {
             // name-version-pytag-abitag-platform.whl
@@ -88,7 +118,12 @@ pub fn download_latest(
         .trim()
         .to_string(),
     };
-    Ok((version, path))
+    Ok((package, version, path))
+}
+
+/// The private apt states live beside the downloads folder, in the cache.
+fn apt_root(downloads: &Path) -> &Path {
+    downloads.parent().unwrap_or(downloads)
 }
 
 fn client(origin: Origin) -> &'static str {
@@ -112,12 +147,15 @@ pub fn platforms(file: &str) -> Vec<String> {
 
 /// Downloads into a fresh temporary folder under `downloads`, then moves the one file into
 /// `downloads`; returns its final path.
+#[allow(clippy::too_many_arguments)]
 fn download(
     origin: Origin,
     package: &str,
     version: Option<&str>,
+    suite: Option<&str>,
     downloads: &Path,
     platforms: &[String],
+    progress: Progress,
 ) -> Result<PathBuf> {
     std::fs::create_dir_all(downloads)
         .map_err(|e| Error::io("create the downloads folder", downloads, e))?;
@@ -147,22 +185,21 @@ fn download(
             cmd.arg("--dest").arg(tmp.path()).arg(&spec);
             run(&mut cmd, PIP_INSTALL)
         }
-        Origin::Debian => run(
-            Command::new("apt-get")
-                .arg("download")
-                .arg(&spec)
-                .current_dir(tmp.path()),
-            APT_INSTALL,
-        ),
+        Origin::Debian => {
+            let suite = suite.ok_or_else(|| {
+                Error::new(format!("{package}: a Debian artifact needs its suite"))
+                    .hint("add `suite = \"...\"` to its entry in headers/headers.lock")
+            })?;
+            PrivateApt::new(apt_root(downloads), suite)?
+                .download(&spec, tmp.path(), progress)
+                .map(|()| String::new())
+        }
     };
     if let Err(mut e) = result {
-        let text = e.message.clone();
-        if text.contains("No matching distribution") || text.contains("was not found") {
+        if e.message.contains("No matching distribution") {
             e = e.hint(format!(
                 "{spec} is no longer served; `cargo xtask headers --update` re-pins to what is served now"
             ));
-        } else if text.contains("Unable to locate package") {
-            e = e.hint("apt does not know the package: run `apt-get update` (as root) first");
         }
         return Err(e);
     }
@@ -193,6 +230,7 @@ mod tests {
             origin: Origin::Pypi,
             package: "fixture".into(),
             version: "1.0".into(),
+            suite: None,
             file: "fixture-1.0-py3-none-any.whl".into(),
             sha256: sha.into(),
         }
@@ -229,15 +267,17 @@ mod tests {
     }
 
     /// Asks the real registries (CI reaches PyPI and Debian's archive) for versions that do
-    /// not exist: the error must say the pin is no longer served and how to re-pin.
+    /// not exist: the error must say the pin is no longer served and how to re-pin. The Debian
+    /// case goes through the private apt state, so it works without the system's lists.
     #[test]
     fn a_version_no_longer_served_says_so() {
         let dir = tempfile::tempdir().unwrap();
+        let downloads = dir.path().join("downloads");
         let mut gone = artifact(&"0".repeat(64));
         gone.package = "ziglang".into();
         gone.version = "0.0.1".into();
         gone.file = "ziglang-0.0.1-py3-none-manylinux_2_12_x86_64.whl".into();
-        let e = ensure_artifact(&gone, dir.path(), Progress { quiet: true }).unwrap_err();
+        let e = ensure_artifact(&gone, &downloads, Progress { quiet: true }).unwrap_err();
         assert!(e.message.contains("pip"), "{e}");
         assert!(
             e.hint
@@ -253,20 +293,25 @@ mod tests {
                 origin: Origin::Debian,
                 package: "linux-source-6.12".into(),
                 version: "0.0-never".into(),
+                suite: Some("bookworm-security".into()),
                 file: "linux-source-6.12_0.0-never_all.deb".into(),
                 sha256: "0".repeat(64),
             };
-            let e = ensure_artifact(&gone, dir.path(), Progress { quiet: true }).unwrap_err();
+            let e = ensure_artifact(&gone, &downloads, Progress { quiet: true }).unwrap_err();
             let hint = e.hint.unwrap_or_default();
-            // Without package lists apt cannot know the package at all; with them, the version.
             assert!(
-                hint.contains("is no longer served") || hint.contains("apt-get update"),
+                hint.contains(
+                    "linux-source-6.12=0.0-never is no longer served by bookworm-security"
+                ),
                 "{}: {hint}",
                 e.message
             );
+            assert!(hint.contains("cargo xtask headers --update"), "{hint}");
+            // The private lists were fetched into the cache, not the system's.
+            assert!(dir.path().join("apt/bookworm-security/lists").is_dir());
         }
         // Nothing half-downloaded is left behind.
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        assert_eq!(std::fs::read_dir(&downloads).unwrap().count(), 0);
     }
 
     fn which(program: &str) -> bool {

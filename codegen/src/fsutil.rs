@@ -24,6 +24,48 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// The largest header the generator reads. The biggest UAPI header of Linux 7.3 is about
+/// 0.3 MB; anything far larger is not a header (a runaway file, a mistaken path) and would
+/// take libclang minutes and gigabytes.
+pub const MAX_HEADER_BYTES: u64 = 16 << 20;
+
+/// Checks every entry under a header folder before libclang reads it: only folders and
+/// regular files of at most [`MAX_HEADER_BYTES`] (following symlinks). A FIFO would block the
+/// reader forever, a device or socket cannot be a header.
+pub fn check_header_tree(dir: &Path) -> Result<()> {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = match std::fs::read_dir(&d) {
+            Ok(entries) => entries,
+            // A missing include folder is reported by the evaluation, with its context.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(Error::io("list", &d, e)),
+        };
+        for entry in entries {
+            let path = entry.map_err(|e| Error::io("list", &d, e))?.path();
+            let meta = std::fs::metadata(&path).map_err(|e| Error::io("inspect", &path, e))?;
+            if meta.is_dir() {
+                stack.push(path);
+            } else if !meta.is_file() {
+                return Err(Error::new(
+                    "not a regular file (a FIFO, socket or device) in a header folder",
+                )
+                .file(&path)
+                .hint("remove it or point the generator at a real header tree"));
+            } else if meta.len() > MAX_HEADER_BYTES {
+                return Err(Error::new(format!(
+                    "a {} MB file in a header folder: headers are far smaller (limit {} MB)",
+                    meta.len() >> 20,
+                    MAX_HEADER_BYTES >> 20
+                ))
+                .file(&path)
+                .hint("remove it or point the generator at a real header tree"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Lowercase hex sha256 of a file's contents.
 pub fn sha256_file(path: &Path) -> Result<String> {
     let mut file = std::fs::File::open(path).map_err(|e| Error::io("open", path, e))?;

@@ -8,7 +8,7 @@ use crate::abi::AbiSpec;
 use crate::committed::{read_dir, CommittedTable};
 use crate::error::{Context, Error, Result};
 use crate::evaluate::{evaluate, Unit};
-use crate::fsutil::{write_atomic, Progress};
+use crate::fsutil::Progress;
 use crate::libclang::Libclang;
 use crate::render::{render_all, Files, MARKER};
 use crate::sources::Inputs;
@@ -195,11 +195,10 @@ fn summary_line(table: &AbiTables, committed: Option<&CommittedTable>) -> String
         None => "new".to_string(),
         Some(old) => {
             let diff = TableDiff::between(&old.syscalls, &table.syscalls);
-            if diff.is_empty() && old.linux != table.linux.short() {
+            if diff.is_empty() && old.linux != table.linux.to_string() {
                 format!(
                     "no syscall changes (Linux {} -> {})",
-                    old.linux,
-                    table.linux.short()
+                    old.linux, table.linux
                 )
             } else {
                 diff.to_string()
@@ -207,9 +206,9 @@ fn summary_line(table: &AbiTables, committed: Option<&CommittedTable>) -> String
         }
     };
     format!(
-        "  {:<12} Linux {:<5} {:>4} syscalls {:>4} errno  {change}",
+        "  {:<12} Linux {:<8} {:>4} syscalls {:>4} errno  {change}",
         table.abi,
-        table.linux.short(),
+        table.linux.to_string(),
         table.syscalls.len(),
         table.errnos.len()
     )
@@ -252,13 +251,95 @@ fn generated_on_disk(out_dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
+/// Replaces the changed files as one set: every new file is staged beside its destination
+/// first, then each destination is moved aside and the staged file renamed into place; if any
+/// step fails, what was already moved is put back, so the folder is either wholly old or
+/// wholly new.
 fn write_files(files: &Files, changed: &[PathBuf], out_dir: &Path) -> Result<()> {
+    let pid = std::process::id();
+    let sibling = |path: &Path, what: &str| {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("out");
+        path.with_file_name(format!(".{name}.{what}{pid}"))
+    };
+    // 1. Stage: nothing visible changes; a failure removes what was staged.
+    let mut staged: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    let cleanup = |staged: &[(PathBuf, Option<PathBuf>)]| {
+        for (_, tmp) in staged {
+            if let Some(tmp) = tmp {
+                let _ = std::fs::remove_file(tmp);
+            }
+        }
+    };
     for rel in changed {
         let path = out_dir.join(rel);
-        match files.get(rel) {
-            Some(text) => write_atomic(&path, text.as_bytes())?,
-            None => std::fs::remove_file(&path)
-                .map_err(|e| Error::io("remove the stale generated file", &path, e))?,
+        if let Ok(meta) = std::fs::symlink_metadata(&path) {
+            if !meta.is_file() {
+                cleanup(&staged);
+                return Err(Error::new(
+                    "something other than a regular file stands where a generated file goes",
+                )
+                .file(&path)
+                .hint("move it away and run the generator again; nothing was written"));
+            }
+        }
+        let tmp = match files.get(rel) {
+            Some(text) => {
+                let tmp = sibling(&path, "new");
+                let written = path
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| std::fs::write(&tmp, text.as_bytes()));
+                if let Err(e) = written {
+                    cleanup(&staged);
+                    let _ = std::fs::remove_file(&tmp);
+                    return Err(Error::io("write", &tmp, e).hint("nothing was replaced"));
+                }
+                Some(tmp)
+            }
+            None => None,
+        };
+        staged.push((path, tmp));
+    }
+    // 2. Swap: move each old file aside, then the new one in; undo everything on failure.
+    let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    let undo = |done: &[(PathBuf, Option<PathBuf>)]| {
+        for (path, backup) in done.iter().rev() {
+            match backup {
+                Some(backup) => {
+                    let _ = std::fs::rename(backup, path);
+                }
+                None => {
+                    let _ = std::fs::remove_file(path);
+                }
+            }
+        }
+    };
+    for (i, (path, tmp)) in staged.iter().enumerate() {
+        let backup = if path.exists() {
+            let backup = sibling(path, "old");
+            if let Err(e) = std::fs::rename(path, &backup) {
+                undo(&done);
+                cleanup(&staged[i..]);
+                return Err(Error::io("move aside", path, e).hint("nothing was replaced"));
+            }
+            Some(backup)
+        } else {
+            None
+        };
+        if let Some(tmp) = tmp {
+            if let Err(e) = std::fs::rename(tmp, path) {
+                done.push((path.clone(), backup));
+                undo(&done);
+                cleanup(&staged[i..]);
+                return Err(Error::io("rename into place", path, e).hint("nothing was replaced"));
+            }
+        }
+        done.push((path.clone(), backup));
+    }
+    // 3. Commit: drop the old files.
+    for (_, backup) in done {
+        if let Some(backup) = backup {
+            let _ = std::fs::remove_file(backup);
         }
     }
     Ok(())

@@ -15,6 +15,7 @@
 //!    the generated files back for summaries, diffs, [`export`] and comparisons.
 
 pub mod abi;
+pub mod apt;
 pub mod committed;
 pub mod error;
 pub mod evaluate;

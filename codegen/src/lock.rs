@@ -12,6 +12,10 @@ pub const LOCK_PATH: &str = "headers/headers.lock";
 
 const LOCK_PREAMBLE: &str = "\
 # Pinned inputs of `cargo xtask gen`: where every ABI's UAPI headers come from.
+# [[source]] entries feed the tables (each ABI in exactly one); [[crosscheck]] entries are
+# independent inputs that `cargo xtask test` regenerates into a scratch folder to check that no
+# syscall number was reassigned. Debian packages are fetched through a private apt state under
+# the cache (its own lists for the `suite` named here; the system's apt is never touched).
 # Checked by `cargo xtask headers` (sha256 of each downloaded artifact); rewritten only by
 # `cargo xtask headers --update`, which re-pins every artifact to what the registries serve now.
 ";
@@ -23,6 +27,9 @@ pub struct Lock {
     /// Header sources, in order of preference when listed for humans (each ABI is in exactly one).
     #[serde(rename = "source")]
     pub sources: Vec<HeaderSource>,
+    /// Independent inputs for the renumbering check of `cargo xtask test` (never feed a table).
+    #[serde(rename = "crosscheck", default, skip_serializing_if = "Vec::is_empty")]
+    pub crosschecks: Vec<HeaderSource>,
     /// The libclang used when the machine has none (a PyPI wheel that carries `libclang.so`).
     pub libclang: Option<Artifact>,
 }
@@ -53,6 +60,10 @@ pub struct Artifact {
     pub package: String,
     /// Exact package version.
     pub version: String,
+    /// The Debian suite that serves it (`trixie-backports`, `bookworm-security`): the private
+    /// apt state fetches from exactly this suite. Debian artifacts only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suite: Option<String>,
     /// The file the client saves.
     pub file: String,
     /// Lowercase hex sha256 of that file.
@@ -85,7 +96,10 @@ impl Artifact {
             Origin::Pypi => "PyPI",
             Origin::Debian => "Debian",
         };
-        format!("{} {} from {registry}", self.package, self.version)
+        match &self.suite {
+            Some(suite) => format!("{} {} from {registry} {suite}", self.package, self.version),
+            None => format!("{} {} from {registry}", self.package, self.version),
+        }
     }
 }
 
@@ -133,6 +147,23 @@ impl Lock {
     /// Writes the lock file atomically.
     pub fn write(&self, path: &Path) -> Result<()> {
         crate::fsutil::write_atomic(path, self.to_text().as_bytes())
+    }
+
+    /// A pinned source or cross-check input by id.
+    pub fn input(&self, id: &str) -> Option<&HeaderSource> {
+        self.sources
+            .iter()
+            .chain(&self.crosschecks)
+            .find(|s| s.id == id)
+    }
+
+    /// The kernel-source package that supplies the most ABIs (the full source tree that
+    /// also holds what headers do not: `linux/errno.h`'s internal codes, the syscall tables).
+    pub fn main_kernel_source(&self) -> Option<&HeaderSource> {
+        self.sources
+            .iter()
+            .filter(|s| s.layout().ok() == Some(Layout::DebianKernelSource))
+            .max_by_key(|s| s.abis.len())
     }
 
     /// The source supplying ABI `abi`.
@@ -185,6 +216,24 @@ impl Lock {
                 );
             }
         }
+        for check in &self.crosschecks {
+            if !ids.insert(&check.id) {
+                return Err(Error::new(format!("input id {} appears twice", check.id)).hint(fix));
+            }
+            check.layout()?;
+            check_artifact(&check.artifact)?;
+            if let Some(abi) = check
+                .abis
+                .iter()
+                .find(|a| !specs.iter().any(|s| s.name == a.as_str()))
+            {
+                return Err(Error::new(format!(
+                    "cross-check {} lists unknown ABI {abi}",
+                    check.id
+                ))
+                .hint(fix));
+            }
+        }
         if let Some(libclang) = &self.libclang {
             check_artifact(libclang)?;
         }
@@ -208,6 +257,32 @@ fn check_artifact(a: &Artifact) -> Result<()> {
         Origin::Pypi => a.file.ends_with(".whl"),
         Origin::Debian => a.file.ends_with(".deb"),
     };
+    match (a.origin, &a.suite) {
+        (Origin::Debian, None) => {
+            return Err(Error::new(format!(
+            "{}: a Debian artifact needs `suite` (the suite that serves it, e.g. trixie-backports)",
+            a.package
+        )))
+        }
+        (Origin::Debian, Some(suite))
+            if suite.is_empty()
+                || !suite
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-') =>
+        {
+            return Err(Error::new(format!(
+                "{}: suite {suite:?} is not a Debian suite name",
+                a.package
+            )))
+        }
+        (Origin::Pypi, Some(_)) => {
+            return Err(Error::new(format!(
+                "{}: `suite` is for Debian artifacts only",
+                a.package
+            )))
+        }
+        _ => {}
+    }
     if !ext_ok || a.file.contains('/') {
         return Err(Error::new(format!(
             "{}: {:?} is not a plain wheel/deb file name",
@@ -243,6 +318,7 @@ mod tests {
                         origin: Origin::Pypi,
                         package: "ziglang".into(),
                         version: "0.17.0".into(),
+                        suite: None,
                         file: "ziglang-0.17.0-py3-none-manylinux_2_12_x86_64.whl".into(),
                         sha256: "a".repeat(64),
                     },
@@ -256,11 +332,13 @@ mod tests {
                         origin: Origin::Debian,
                         package: "linux-source-6.12".into(),
                         version: "6.12.117-1~deb12u1".into(),
+                        suite: Some("bookworm-security".into()),
                         file: "linux-source-6.12_6.12.117-1~deb12u1_all.deb".into(),
                         sha256: "b".repeat(64),
                     },
                 },
             ],
+            crosschecks: Vec::new(),
             libclang: None,
         }
     }

@@ -46,9 +46,13 @@ pub fn render_all(
     let plan = SharingPlan::new(tables);
     let mut files = Files::new();
     for (i, t) in tables.iter().enumerate() {
+        let spec = specs
+            .iter()
+            .find(|s| s.name == t.abi)
+            .expect("every table comes from a row of the ABI table");
         files.insert(
             PathBuf::from(format!("abi/{}.rs", t.abi)),
-            render_abi_module(t, &plan, i),
+            render_abi_module(spec, t, &plan, i),
         );
     }
     files.insert(PathBuf::from("abi/shared.rs"), render_shared(tables, &plan));
@@ -290,9 +294,14 @@ fn packed_table(entries: &[(&str, u64)], separator: u8) -> TokenStream {
 }
 
 /// One ABI's module: its re-exported constants, its packed syscall table and `ABI`.
-pub fn render_abi_module(t: &AbiTables, plan: &SharingPlan, index: usize) -> String {
+pub fn render_abi_module(
+    spec: &AbiSpec,
+    t: &AbiTables,
+    plan: &SharingPlan,
+    index: usize,
+) -> String {
     let abi = &t.abi;
-    let linux = t.linux.short();
+    let linux = t.linux.to_string();
     let docs = [
         doc(&format!("Syscall numbers and errno values of the `{abi}` ABI, from the Linux {} UAPI headers.", t.linux)),
         doc(""),
@@ -323,6 +332,23 @@ pub fn render_abi_module(t: &AbiTables, plan: &SharingPlan, index: usize) -> Str
     let abi_doc = doc(&format!(
         "The `{abi}` ABI (Linux {linux}): its syscall and errno tables, with lookups."
     ));
+    let audit_consts = t.audit_arches.iter().map(|a| {
+        let ident = format_ident!("{}", a.name);
+        let value = number_literal(u64::from(a.value));
+        let d = doc(&format!(
+            "`{}` of the kernel's `linux/audit.h`: what a seccomp filter finds in \
+             `seccomp_data.arch` for a syscall of this ABI.",
+            a.name
+        ));
+        quote!(#d pub const #ident: u32 = #value;)
+    });
+    let audit_entries: Vec<(&str, u64)> = t
+        .audit_arches
+        .iter()
+        .map(|a| (a.name.as_str(), u64::from(a.value)))
+        .collect();
+    let audit_table = packed_table(&audit_entries, NAME_SEPARATOR);
+    let other_names = spec.other_names;
     let tokens = quote! {
         #(#module_doc)*
         #![allow(non_upper_case_globals, missing_docs)]
@@ -332,11 +358,23 @@ pub fn render_abi_module(t: &AbiTables, plan: &SharingPlan, index: usize) -> Str
 
         #(#own)*
 
+        #(#audit_consts)*
+
         #abi_doc
-        pub const ABI: Abi = Abi::from_tables(#abi, #linux, SYSCALLS, &super::shared::#errnos);
+        pub const ABI: Abi = Abi::from_tables(
+            #abi,
+            #linux,
+            SYSCALLS,
+            &super::shared::#errnos,
+            AUDIT_ARCHES,
+            &[#(#other_names),*],
+        );
 
         /// Every syscall of the ABI, packed (see `Table` in `table.rs`), in number order.
         const SYSCALLS: Table = #table;
+
+        /// The ABI's audit arches, packed, in value order.
+        const AUDIT_ARCHES: Table = #audit_table;
     };
     header(&format!(
         "the Linux {} UAPI headers of {}",
@@ -474,15 +512,28 @@ pub fn render_index(specs: &[AbiSpec], tables: &[AbiTables]) -> String {
         doc("Every module is compiled on every host: a 64-bit tracer can decode a 32-bit child's"),
         doc("syscalls, a seccomp filter generator can emit rules for any target."),
         doc(""),
-        doc("| ABI | Linux | syscalls | errno names | native on |"),
-        doc("|---|---|---|---|---|"),
+        doc("The last columns are the ABI's audit arches ([`Abi::audit_arches`]) and the other"),
+        doc("spellings of its name that [`Abi::by_name`] accepts."),
+        doc(""),
+        doc("| ABI | Linux | syscalls | errno names | native on | audit arches | also known as |"),
+        doc("|---|---|---|---|---|---|---|"),
     ];
+    let code_list = |items: &mut dyn Iterator<Item = &str>| {
+        let list: Vec<String> = items.map(|i| format!("`{i}`")).collect();
+        if list.is_empty() {
+            "—".to_string()
+        } else {
+            list.join(", ")
+        }
+    };
     for (spec, t) in &in_order {
         let native = spec.rust_cfg.map_or("—".to_string(), |c| format!("`{c}`"));
+        let audit = code_list(&mut t.audit_arches.iter().map(|a| a.name.as_str()));
+        let other = code_list(&mut spec.other_names.iter().copied());
         rows.push(doc(&format!(
-            "| [`{0}`] | {1} | {2} | {3} | {native} |",
+            "| [`{0}`] | {1} | {2} | {3} | {native} | {audit} | {other} |",
             t.abi,
-            t.linux.short(),
+            t.linux,
             t.syscalls.len(),
             t.errnos.len()
         )));
@@ -502,6 +553,36 @@ pub fn render_index(specs: &[AbiSpec], tables: &[AbiTables]) -> String {
         .iter()
         .map(|(cfg, m)| quote!(#[cfg(all(#os, #cfg))] pub use self::#m as native;));
     let any_native = natives.iter().map(|(cfg, _)| cfg);
+    let audit_arch_doc = [
+        doc("The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,"),
+        doc("`PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen"),
+        doc("for the target's endianness as the kernel's `syscall_get_arch()` chooses it."),
+    ];
+    let native_audit_arches = in_order
+        .iter()
+        .zip(&mods)
+        .filter_map(|((s, t), m)| native_cfg(s).map(|c| (c, t, m)))
+        .flat_map(|(cfg, t, m)| {
+            t.audit_arches.iter().filter_map(move |a| {
+                let when = match a.native_when? {
+                    crate::abi::ALWAYS => quote!(),
+                    when => {
+                        let when: TokenStream =
+                            when.parse().expect("ABI table cfgs are valid (tested)");
+                        quote!(, #when)
+                    }
+                };
+                let ident = format_ident!("{}", a.name);
+                Some((cfg.clone(), when, m, ident))
+            })
+        })
+        .map(|(cfg, when, m, ident)| {
+            quote! {
+                #(#audit_arch_doc)*
+                #[cfg(all(#os, #cfg #when))]
+                pub const AUDIT_ARCH: u32 = #m::#ident;
+            }
+        });
     let abis_doc = doc(&format!(
         "All {} ABIs, in the order of the generator's ABI table.",
         in_order.len()
@@ -519,6 +600,8 @@ pub fn render_index(specs: &[AbiSpec], tables: &[AbiTables]) -> String {
         pub const ABIS: &[&Abi] = &[#(&#mods::ABI),*];
 
         #(#native_uses)*
+
+        #(#native_audit_arches)*
 
         /// Keeps the items it wraps only on targets whose native syscall ABI is one of [`ABIS`].
         macro_rules! cfg_native {
@@ -569,7 +652,7 @@ pub fn render_uapi(constants: &[UapiConstant], from: &AbiTables) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::tables::{LinuxVersion, Syscall};
+    use crate::tables::{AuditArchValue, LinuxVersion, Syscall};
 
     pub(crate) fn sample(abi: &str, syscalls: &[(&str, u64)]) -> AbiTables {
         AbiTables {
@@ -604,6 +687,11 @@ pub(crate) mod tests {
                     description: "Operation would block".into(),
                 },
             ],
+            audit_arches: vec![AuditArchValue {
+                name: "AUDIT_ARCH_X86_64".into(),
+                value: 0xc000_003e,
+                native_when: Some(crate::abi::ALWAYS),
+            }],
         }
     }
 

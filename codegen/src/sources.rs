@@ -109,53 +109,8 @@ pub fn pinned<'a>(
     let _guard = cache.lock()?;
     let mut abis = Vec::new();
     for (i, source) in lock.sources.iter().enumerate() {
-        let prefix = format!(
-            "[{}/{}] {} from {}",
-            i + 1,
-            lock.sources.len(),
-            source.id,
-            source.artifact.describe()
-        );
-        // An artifact problem concerns every ABI the source supplies: say which.
-        let supplied = source.abis.join(", ");
-        let layout = source.layout()?;
-        let root = match layout {
-            Layout::ZigWheel => prepare_zig(source, cache, &prefix, progress),
-            Layout::DebianKernelSource => prepare_debian(source, cache, &prefix, progress),
-        }
-        .map_err(|e| e.abi(&supplied))?;
-        for name in &source.abis {
-            let spec = specs
-                .iter()
-                .find(|s| s.name == name.as_str())
-                .expect("the lock was validated");
-            let include_dirs = match layout {
-                Layout::ZigWheel => {
-                    let dir = spec.zig_dir.ok_or_else(|| {
-                        Error::new(format!(
-                            "zig's headers have no folder for kernel arch {}",
-                            spec.kernel_arch
-                        ))
-                        .abi(name)
-                        .hint("move this ABI to another source in headers/headers.lock")
-                    })?;
-                    vec![
-                        root.join(format!("{dir}-linux-any")),
-                        root.join("any-linux-any"),
-                    ]
-                }
-                Layout::DebianKernelSource => vec![root.join(spec.kernel_arch).join("usr/include")],
-            };
-            let origin = source.artifact.describe();
-            abis.push((
-                spec,
-                HeaderTree {
-                    include_dirs,
-                    origin,
-                    expected_linux: Some(source.linux.clone()),
-                },
-            ));
-        }
+        let prefix = format!("[{}/{}]", i + 1, lock.sources.len());
+        abis.extend(prepare_source(source, specs, cache, &prefix, progress)?);
     }
     abis.sort_by_key(|(spec, _)| specs.iter().position(|s| s.name == spec.name));
     Ok(Inputs {
@@ -164,16 +119,122 @@ pub fn pinned<'a>(
     })
 }
 
-/// The extracted source tree of the first pinned kernel-source package (Debian's), once
-/// `pinned` has prepared it: the input of the "no number was ever reassigned" check.
-pub fn pinned_kernel_tree(lock: &Lock, cache: &Cache) -> Option<PathBuf> {
-    let source = lock
-        .sources
+/// The trees of one pinned input (a `[[source]]` or a `[[crosscheck]]` of the lock file) by id,
+/// for the ABIs it lists; the other ABIs of the table are skipped.
+pub fn pinned_input<'a>(
+    lock: &Lock,
+    id: &str,
+    specs: &'a [AbiSpec],
+    cache: &Cache,
+    progress: Progress,
+) -> Result<Inputs<'a>> {
+    let source = lock.input(id).ok_or_else(|| {
+        let ids: Vec<&str> = lock
+            .sources
+            .iter()
+            .chain(&lock.crosschecks)
+            .map(|s| s.id.as_str())
+            .collect();
+        Error::new(format!("the lock file pins no input `{id}`"))
+            .hint(format!("pinned inputs: {}", ids.join(", ")))
+    })?;
+    let _guard = cache.lock()?;
+    let abis = prepare_source(source, specs, cache, "", progress)?;
+    let skipped = specs
         .iter()
-        .find(|s| s.layout().ok() == Some(Layout::DebianKernelSource))?;
-    let src = cache.tree(&source.id).join("src");
-    src.join("Makefile").is_file().then_some(src)
+        .filter(|s| !abis.iter().any(|(a, _)| a.name == s.name))
+        .map(|s| (s, format!("{id} does not supply it")))
+        .collect();
+    Ok(Inputs { abis, skipped })
 }
+
+/// Fetches, checks and extracts one pinned input, and maps the ABIs it lists to their trees.
+fn prepare_source<'a>(
+    source: &HeaderSource,
+    specs: &'a [AbiSpec],
+    cache: &Cache,
+    prefix: &str,
+    progress: Progress,
+) -> Result<Vec<(&'a AbiSpec, HeaderTree)>> {
+    let prefix = format!(
+        "{prefix}{}{} from {}",
+        if prefix.is_empty() { "" } else { " " },
+        source.id,
+        source.artifact.describe()
+    );
+    // An artifact problem concerns every ABI the source supplies: say which.
+    let supplied = source.abis.join(", ");
+    let layout = source.layout()?;
+    let t = std::time::Instant::now();
+    let root = match layout {
+        Layout::ZigWheel => prepare_zig(source, cache, &prefix, progress),
+        Layout::DebianKernelSource => prepare_debian(source, cache, &prefix, progress),
+    }
+    .map_err(|e| e.abi(&supplied))?;
+    if t.elapsed().as_secs_f64() > 1.0 {
+        progress.step(format!(
+            "  {} ready in {:.1}s",
+            source.id,
+            t.elapsed().as_secs_f64()
+        ));
+    }
+    let mut abis = Vec::new();
+    for name in &source.abis {
+        let spec = specs
+            .iter()
+            .find(|s| s.name == name.as_str())
+            .ok_or_else(|| Error::new(format!("input {} lists unknown ABI {name}", source.id)))?;
+        let include_dirs = match layout {
+            Layout::ZigWheel => {
+                let dir = spec.zig_dir.ok_or_else(|| {
+                    Error::new(format!(
+                        "zig's headers have no folder for kernel arch {}",
+                        spec.kernel_arch
+                    ))
+                    .abi(name)
+                    .hint("move this ABI to another source in headers/headers.lock")
+                })?;
+                vec![
+                    root.join(format!("{dir}-linux-any")),
+                    root.join("any-linux-any"),
+                ]
+            }
+            Layout::DebianKernelSource => vec![root.join(spec.kernel_arch).join("usr/include")],
+        };
+        abis.push((
+            spec,
+            HeaderTree {
+                include_dirs,
+                origin: source.artifact.describe(),
+                expected_linux: Some(source.linux.clone()),
+            },
+        ));
+    }
+    Ok(abis)
+}
+
+/// The extracted full source tree of the pinned kernel-source package that supplies the most
+/// ABIs (Linux 7.3), once [`pinned`] has prepared it: what headers do not hold (the syscall
+/// tables with their entry points, `include/linux/errno.h`, the syscall definitions).
+pub fn pinned_kernel_tree(lock: &Lock, cache: &Cache) -> Option<PathBuf> {
+    kernel_tree_of(lock.main_kernel_source()?, cache)
+}
+
+/// The extracted full source tree of a pinned kernel-source input, once prepared.
+pub fn kernel_tree_of(source: &HeaderSource, cache: &Cache) -> Option<PathBuf> {
+    let src = cache.tree(&source.id).join("src");
+    let stamp = extraction_stamp(&source.artifact.sha256);
+    stamp_matches(&src, &stamp).then_some(src)
+}
+
+/// What a finished extraction of the artifact with sha256 `sha` is stamped with: the sha and
+/// the extraction's own version (a change of what is extracted invalidates old trees).
+fn extraction_stamp(sha: &str) -> String {
+    format!("{sha}\n{EXTRACT_VERSION}\n")
+}
+
+/// Bumped whenever [`extract_tarball`] extracts something else.
+const EXTRACT_VERSION: &str = "extract 2: all but Documentation/ and sound/";
 
 /// zig's wheel: extract every `<arch>-linux-any` header folder.
 fn prepare_zig(
@@ -258,8 +319,10 @@ fn prepare_debian(
     }
     progress.step(format!("{prefix}:"));
     let src = root.join("src");
-    if !stamp_matches(&src, &stamp) {
+    let src_stamp = extraction_stamp(&source.artifact.sha256);
+    if !stamp_matches(&src, &src_stamp) {
         let deb = ensure_artifact(&source.artifact, &cache.downloads(), progress)?;
+        let t = std::time::Instant::now();
         progress.step("  unpacking the kernel source from the package");
         fresh_dir(&src)?;
         let unpacked = tempfile::tempdir_in(&root)
@@ -273,7 +336,12 @@ fn prepare_debian(
         )?;
         let tarball = find_tarball(&unpacked.path().join("usr/src")).map_err(|e| e.file(&deb))?;
         extract_tarball(&tarball, &src)?;
-        write_stamp(&src, &stamp)?;
+        write_stamp(&src, &src_stamp)?;
+        progress.step(format!(
+            "  extracted in {:.1}s into {}",
+            t.elapsed().as_secs_f64(),
+            src.display()
+        ));
     }
     install_arches(&src, &root, &missing, Some(&stamp), progress)?;
     Ok(root)
@@ -298,12 +366,10 @@ fn extract_tarball(tarball: &Path, dest: &Path) -> Result<()> {
             .arg("-C")
             .arg(dest)
             .arg("--strip-components=1")
-            // Folders `make headers` never reads: a third of the extraction time.
-            .args([
-                "--exclude=*/Documentation",
-                "--exclude=*/drivers",
-                "--exclude=*/sound",
-            ]),
+            // Folders that neither `make headers` nor the readers of the full source (syscall
+            // tables, definitions, `linux/errno.h`) need. `drivers/` stays: `getrandom` is
+            // defined in drivers/char/random.c.
+            .args(["--exclude=*/Documentation", "--exclude=*/sound"]),
         TAR_INSTALL,
     )
     .map(drop)
@@ -349,9 +415,9 @@ fn install_arches(
                         Error::new(format!("cannot run make: {e}"))
                     }
                 })?;
-            running.push((arch, out, log, child));
+            running.push((arch, out, log, child, std::time::Instant::now()));
         }
-        for (arch, out, log, mut child) in running {
+        for (arch, out, log, mut child, started) in running {
             let status = child
                 .wait()
                 .map_err(|e| Error::new(format!("waiting for make: {e}")))?;
@@ -370,7 +436,10 @@ fn install_arches(
                 write_stamp(&out, stamp)?;
             }
             done += 1;
-            progress.step(format!("  make ARCH={arch} headers ({done}/{total})"));
+            progress.step(format!(
+                "  make ARCH={arch} headers ({done}/{total}, {:.1}s)",
+                started.elapsed().as_secs_f64()
+            ));
         }
     }
     Ok(())
@@ -390,7 +459,7 @@ pub fn kernel<'a>(
         let sha = sha256_file(path)?;
         let out_root = cache.kernel(&sha[..16]);
         let src = out_root.join("src");
-        let stamp = format!("{sha}\n");
+        let stamp = extraction_stamp(&sha);
         if !stamp_matches(&src, &stamp) {
             progress.step(format!("extracting {}", path.display()));
             fresh_dir(&src)?;
@@ -514,7 +583,7 @@ pub fn installed<'a>(dir: &Path, specs: &'a [AbiSpec]) -> Result<Inputs<'a>> {
         return Err(Error::new("no such folder of installed headers").file(dir));
     }
     let arches = kernel_arches(dir, specs)?;
-    let trees = arches
+    let trees: Vec<(String, PathBuf)> = arches
         .iter()
         .map(|a| {
             let base = dir.join(a);
@@ -522,6 +591,11 @@ pub fn installed<'a>(dir: &Path, specs: &'a [AbiSpec]) -> Result<Inputs<'a>> {
             (a.clone(), if usr.is_dir() { usr } else { base })
         })
         .collect();
+    // Someone else's folder: refuse FIFOs and absurd sizes before libclang reads anything
+    // (the pinned trees are the generator's own `make headers` output).
+    for (_, tree) in &trees {
+        crate::fsutil::check_header_tree(tree)?;
+    }
     let name = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -9,7 +9,16 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Headers every ABI's translation unit includes.
-pub const PROBE_HEADERS: &[&str] = &["linux/version.h", "asm/unistd.h", "asm/errno.h"];
+pub const PROBE_HEADERS: &[&str] = &[
+    "linux/version.h",
+    "asm/unistd.h",
+    "asm/errno.h",
+    "linux/audit.h",
+];
+
+/// The prefix of the audit arch macros of `linux/audit.h` (`AUDIT_ARCH` alone, 11, is an audit
+/// message type, not an arch).
+pub const AUDIT_ARCH_PREFIX: &str = "AUDIT_ARCH_";
 
 /// Headers the UAPI constants come from (evaluated once, for the first ABI generated).
 pub const UAPI_HEADERS: &[&str] = &["linux/memfd.h", "linux/fcntl.h"];
@@ -109,6 +118,19 @@ pub struct AbiTables {
     pub syscalls: Vec<Syscall>,
     /// Sorted by code; for one code, the literal definition before aliases, then definition order.
     pub errnos: Vec<Errno>,
+    /// The ABI's audit arches (`AUDIT_ARCH_X86_64`), sorted by value.
+    pub audit_arches: Vec<AuditArchValue>,
+}
+
+/// An `AUDIT_ARCH_*` of `linux/audit.h`, evaluated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditArchValue {
+    /// `AUDIT_ARCH_X86_64`.
+    pub name: String,
+    /// `0xc000003e`.
+    pub value: u32,
+    /// The `native_when` of the ABI table.
+    pub native_when: Option<&'static str>,
 }
 
 /// A UAPI constant for the workspace (`MFD_CLOEXEC`).
@@ -141,13 +163,68 @@ pub fn build(
     let unistd = selected_unistd(spec, eval)?;
     let syscalls = syscalls(spec, eval).map_err(|e| e.file(&unistd))?;
     let errnos = errnos(eval)?;
+    let audit_arches = audit_arches(spec, eval).map_err(|e| e.file("linux/audit.h"))?;
     Ok(AbiTables {
         abi: spec.name.to_string(),
         linux,
         origin: origin.to_string(),
         syscalls,
         errnos,
+        audit_arches,
     })
+}
+
+/// The ABI's audit arches, as clang evaluated them; every one the ABI table lists must exist,
+/// be an ELF machine number with audit flags, and all of one ABI must agree on the 64-bit flag.
+fn audit_arches(spec: &AbiSpec, eval: &Evaluation) -> Result<Vec<AuditArchValue>> {
+    let mut list = Vec::with_capacity(spec.audit_arches.len());
+    for arch in spec.audit_arches {
+        let value = eval.values.get(arch.name).ok_or_else(|| {
+            Error::new(format!("linux/audit.h defines no {}", arch.name)).hint(
+                "the header tree lacks it, or the kernel renamed it: check the ABI's `audit_arches` in codegen/src/abi.rs",
+            )
+        })?;
+        let value = u32::try_from(*value)
+            .map_err(|_| Error::new(format!("{} = {value:#x} is not a 32-bit value", arch.name)))?;
+        list.push(AuditArchValue {
+            name: arch.name.to_string(),
+            value,
+            native_when: arch.native_when,
+        });
+    }
+    // The flag bits, from the same header: the rest of a value is its ELF machine (`EM_*`).
+    let flag = |name: &str| -> Result<u32> {
+        eval.values
+            .get(name)
+            .and_then(|v| u32::try_from(*v).ok())
+            .ok_or_else(|| Error::new(format!("linux/audit.h defines no {name}")))
+    };
+    let wide = flag("__AUDIT_ARCH_64BIT")?;
+    let flags = wide | flag("__AUDIT_ARCH_LE")? | flag("__AUDIT_ARCH_CONVENTION_MASK")?;
+    for a in &list {
+        let machine = a.value & !flags;
+        if machine == 0 || machine > 0xffff {
+            return Err(Error::new(format!(
+                "{} = {:#x} is not an ELF machine number with audit flags",
+                a.name, a.value
+            )));
+        }
+    }
+    let widths: BTreeSet<bool> = list.iter().map(|a| a.value & wide != 0).collect();
+    if widths.len() > 1 {
+        let names: Vec<String> = list
+            .iter()
+            .map(|a| format!("{} = {:#x}", a.name, a.value))
+            .collect();
+        return Err(Error::new(format!(
+            "the audit arches of {} mix 32-bit and 64-bit ones: {}",
+            spec.name,
+            names.join(", ")
+        ))
+        .hint("one ABI has one register width: check its `audit_arches` in codegen/src/abi.rs"));
+    }
+    list.sort_by(|a, b| (a.value, &a.name).cmp(&(b.value, &b.name)));
+    Ok(list)
 }
 
 fn linux_version(eval: &Evaluation) -> Result<LinuxVersion> {
@@ -164,6 +241,8 @@ pub fn wanted(name: &str) -> bool {
     name == "LINUX_VERSION_CODE"
         || SYSCALL_PREFIXES.iter().any(|p| name.starts_with(p))
         || is_errno_name(name)
+        || name.starts_with(AUDIT_ARCH_PREFIX)
+        || name.starts_with("__AUDIT_ARCH_")
         || uapi_type(name).is_some()
 }
 

@@ -2,7 +2,7 @@
 //! registries serve now (newest version, its file and sha256, and the Linux version inside).
 
 use crate::error::{Error, Result};
-use crate::fetch::{download_latest, platforms};
+use crate::fetch::download_latest;
 use crate::fsutil::{sha256_file, Progress};
 use crate::lock::{Artifact, Layout, Lock};
 use crate::sources::Cache;
@@ -23,14 +23,18 @@ pub struct Repinned {
 pub fn repin(lock: &Lock, cache: &Cache, progress: Progress) -> Result<Repinned> {
     let mut new = lock.clone();
     let mut summary = Vec::new();
-    for source in &mut new.sources {
+    for source in new.sources.iter_mut().chain(new.crosschecks.iter_mut()) {
         progress.step(format!(
             "asking {} for the newest {}",
             client_name(&source.artifact),
-            source.artifact.package
+            match &source.artifact.suite {
+                Some(suite) => format!("linux-source-X.Y of {suite}"),
+                None => source.artifact.package.clone(),
+            }
         ));
-        let (artifact, path) = latest(&source.artifact, cache)?;
-        let linux = match source.layout()? {
+        let (artifact, path) = latest(&source.artifact, cache, progress)?;
+        let layout = source.layout()?;
+        let linux = match layout {
             Layout::ZigWheel => zig_linux_version(&path)?.to_string(),
             Layout::DebianKernelSource => artifact
                 .version
@@ -39,24 +43,39 @@ pub fn repin(lock: &Lock, cache: &Cache, progress: Progress) -> Result<Repinned>
                 .unwrap_or_default()
                 .to_string(),
         };
-        summary.push(format!(
-            "  {} {} -> {} (Linux {} -> {linux})",
-            artifact.package, source.artifact.version, artifact.version, source.linux
-        ));
-        if artifact != source.artifact {
-            let short: Vec<&str> = linux.split('.').take(2).collect();
-            source.id = format!("linux-{}", short.join("."));
-            source.linux = linux;
-            source.artifact = artifact;
+        if artifact == source.artifact {
+            summary.push(format!(
+                "  {}: {} {} unchanged (Linux {})",
+                source.id, artifact.package, artifact.version, source.linux
+            ));
+            continue;
         }
+        summary.push(format!(
+            "  {}: {} {} -> {} {} (Linux {} -> {linux})",
+            source.id,
+            source.artifact.package,
+            source.artifact.version,
+            artifact.package,
+            artifact.version,
+            source.linux
+        ));
+        let short: Vec<&str> = linux.split('.').take(2).collect();
+        let prefix = match layout {
+            Layout::ZigWheel => "zig",
+            Layout::DebianKernelSource => "linux",
+        };
+        source.id = format!("{prefix}-{}", short.join("."));
+        source.linux = linux;
+        source.artifact = artifact;
     }
     if let Some(libclang) = &mut new.libclang {
         progress.step("asking PyPI for the newest libclang");
-        let (artifact, _) = latest(libclang, cache)?;
-        summary.push(format!(
-            "  libclang {} -> {}",
-            libclang.version, artifact.version
-        ));
+        let (artifact, _) = latest(libclang, cache, progress)?;
+        summary.push(if artifact == *libclang {
+            format!("  libclang {} unchanged", libclang.version)
+        } else {
+            format!("  libclang {} -> {}", libclang.version, artifact.version)
+        });
         *libclang = artifact;
     }
     Ok(Repinned { lock: new, summary })
@@ -69,14 +88,14 @@ fn client_name(a: &Artifact) -> &'static str {
     }
 }
 
-/// The newest artifact of the same package (and, for wheels, the same platform).
-fn latest(current: &Artifact, cache: &Cache) -> Result<(Artifact, std::path::PathBuf)> {
-    let (version, path) = download_latest(
-        current.origin,
-        &current.package,
-        &cache.downloads(),
-        &platforms(&current.file),
-    )?;
+/// The newest artifact of the same package (for wheels, the same platform; for Debian kernel
+/// sources, the newest `linux-source-X.Y` of the same suite).
+fn latest(
+    current: &Artifact,
+    cache: &Cache,
+    progress: Progress,
+) -> Result<(Artifact, std::path::PathBuf)> {
+    let (package, version, path) = download_latest(current, &cache.downloads(), progress)?;
     let file = path
         .file_name()
         .and_then(|n| n.to_str())
@@ -86,8 +105,9 @@ fn latest(current: &Artifact, cache: &Cache) -> Result<(Artifact, std::path::Pat
     Ok((
         Artifact {
             origin: current.origin,
-            package: current.package.clone(),
+            package,
             version,
+            suite: current.suite.clone(),
             file,
             sha256,
         },

@@ -48,7 +48,10 @@ pub(crate) const fn either(first: Option<usize>, second: Option<usize>) -> Optio
 
 /// `fcntl` of the native ABI: 32-bit ABIs have `fcntl64` (the generic 32-bit ones only that),
 /// 64-bit ones `fcntl`. Resolved from the generated table while compiling.
-pub(crate) const SYS_FCNTL: usize = match either(NATIVE.number("fcntl64"), NATIVE.number("fcntl")) {
+pub(crate) const SYS_FCNTL: usize = match either(
+    NATIVE.syscall_number("fcntl64"),
+    NATIVE.syscall_number("fcntl"),
+) {
     Some(nr) => nr,
     None => panic!("the native ABI has neither fcntl64 nor fcntl"),
 };

@@ -6,7 +6,7 @@
 //! the start → `read` until end of file → `close`.
 //!
 //! Which of the alternatives is used is decided by the generated table of the native ABI
-//! while compiling ([`NATIVE`]`.number("fork")`…): aarch64, riscv, loongarch, csky, hexagon
+//! while compiling ([`NATIVE`]`.syscall_number("fork")`…): aarch64, riscv, loongarch, csky, hexagon
 //! and xtensa have no `fork`; the same ABIs but xtensa have no `dup2`; riscv32 and loongarch32
 //! have neither `wait4` nor `lseek`. Both branches are compiled everywhere, so every target
 //! type-checks all of them.
@@ -29,15 +29,18 @@ use syscalls_sys::{
 use crate::memfd::{either, SYS_FCNTL};
 
 /// `fork`, where the native ABI has it.
-const SYS_FORK: Option<usize> = NATIVE.number("fork");
+const SYS_FORK: Option<usize> = NATIVE.syscall_number("fork");
 /// `dup2`, where the native ABI has it (else `dup3` with no flags).
-const SYS_DUP2: Option<usize> = NATIVE.number("dup2");
+const SYS_DUP2: Option<usize> = NATIVE.syscall_number("dup2");
 /// `wait4`, where the native ABI has it (else `waitid`).
-const SYS_WAIT4: Option<usize> = NATIVE.number("wait4");
+const SYS_WAIT4: Option<usize> = NATIVE.syscall_number("wait4");
 /// `lseek`, where the native ABI has it.
-const SYS_LSEEK: Option<usize> = NATIVE.number("lseek");
+const SYS_LSEEK: Option<usize> = NATIVE.syscall_number("lseek");
 /// `_llseek` (or the generic 32-bit ABIs' `llseek`): for ABIs without `lseek`.
-const SYS_LLSEEK: Option<usize> = either(NATIVE.number("_llseek"), NATIVE.number("llseek"));
+const SYS_LLSEEK: Option<usize> = either(
+    NATIVE.syscall_number("_llseek"),
+    NATIVE.syscall_number("llseek"),
+);
 
 /// The exit status of a child whose `dup2` or `execve` failed: the shells' "command not
 /// found or not executable" (a convention of `sh`, not a kernel number).

@@ -2,11 +2,12 @@
 //! architecture.
 //!
 //! `syscalls-sys` has the syscall numbers and errno values of all 31 Linux syscall ABIs,
-//! generated from the kernel's own UAPI headers, the lookups between names and numbers, an
-//! [`Errno`] that names its code, and [`syscall!`], which issues a syscall with this crate's
-//! inline asm (as cheap as writing the asm by hand) on x86_64, x32, x86, aarch64, arm,
-//! riscv, loongarch64, powerpc, s390x, and on mips and sparc64 with `unstable-asm`; through
-//! `libc::syscall` elsewhere ([`BACKEND`] says which).
+//! generated from the kernel's own UAPI headers (Linux 7.3.4 for every ABI but the 31-bit
+//! `s390`, whose last table is Linux 6.12.117's: 6.19 removed it), the lookups between names
+//! and numbers, an [`Errno`] that names its code, and [`syscall!`], which issues a syscall
+//! with this crate's inline asm (as cheap as writing the asm by hand) on x86_64, x32, x86,
+//! aarch64, arm, riscv, loongarch64, powerpc, s390x, and on mips and sparc64 with
+//! `unstable-asm`; through `libc::syscall` elsewhere ([`BACKEND`] says which).
 //! `#![no_std]`, no required dependency.
 //!
 //! ```
@@ -47,7 +48,11 @@
 //!   a 32-bit child's syscalls and a seccomp tool can build filters for any architecture;
 //!   [`ABIS`] lists them all.
 //! - [`Abi`]'s lookups, by name and by number, for syscalls and errno values, all `const fn`
-//!   (usable in constants); [`Abi::iter`] and [`Abi::errnos`] list a whole table.
+//!   (usable in constants); [`Abi::syscalls`] and [`Abi::errnos`] list a whole table;
+//!   [`Abi::by_name`] finds an ABI from the names other tools give it (`"arm64"`, `"i386"`,
+//!   `"ppc64le"`…).
+//! - Audit arches for seccomp filters and tracers: [`Abi::audit_arches`] per ABI, and
+//!   `AUDIT_ARCH` at the root, the value the kernel reports for this target's syscalls.
 //! - [`Errno`] and its `Display`: `EBADF: Bad file number`, in the kernel's words.
 //! - [`syscall!`] (decoded `Result<usize, Errno>`) and [`syscall_raw!`] (the return
 //!   register), 0 to 6 arguments converted like C's `syscall()` does ([`SyscallArg`]), and
@@ -60,11 +65,11 @@
 //! use syscalls_sys::{abi, ABIS};
 //!
 //! // Decode a syscall number of a 32-bit x86 child from a 64-bit tracer.
-//! assert_eq!(abi::x86::ABI.name_of(abi::x86::SYS_socketcall), Some("socketcall"));
-//! assert_eq!(abi::x86::ABI.number("memfd_create"), Some(abi::x86::SYS_memfd_create));
+//! assert_eq!(abi::x86::ABI.syscall_name(abi::x86::SYS_socketcall), Some("socketcall"));
+//! assert_eq!(abi::x86::ABI.syscall_number("memfd_create"), Some(abi::x86::SYS_memfd_create));
 //!
 //! // Lookups are `const fn`: a name checked and resolved while compiling.
-//! const OPENAT2_ON_AARCH64: usize = match abi::aarch64::ABI.number("openat2") {
+//! const OPENAT2_ON_AARCH64: usize = match abi::aarch64::ABI.syscall_number("openat2") {
 //!     Some(nr) => nr,
 //!     None => panic!("aarch64 has no openat2"),
 //! };
@@ -75,7 +80,7 @@
 //! assert_eq!(abi::mips_o32::ABI.errno_name(abi::mips_o32::EDEADLK), Some("EDEADLK"));
 //!
 //! // Which ABIs have a syscall?
-//! let with_fork = ABIS.iter().filter(|abi| abi.number("fork").is_some()).count();
+//! let with_fork = ABIS.iter().filter(|abi| abi.syscall_number("fork").is_some()).count();
 //! assert!(with_fork < ABIS.len()); // aarch64, riscv, loongarch… only have clone.
 //! ```
 //!
@@ -138,6 +143,7 @@ abi::cfg_native! {
     mod errno;
 
     pub use abi::native::*;
+    pub use abi::AUDIT_ARCH;
     pub use arg::SyscallArg;
     pub use backend::BACKEND;
     pub use call::{

@@ -8,6 +8,7 @@
 
 use core::cmp::Ordering;
 use core::fmt;
+use core::hash::{Hash, Hasher};
 
 /// A packed, sorted table of `(name, value)` pairs, as the generator writes it.
 ///
@@ -119,20 +120,41 @@ impl Table {
     }
 }
 
-/// One syscall ABI of the Linux kernel: its syscall numbers and errno values.
+/// One syscall ABI of the Linux kernel: its syscall numbers, errno values and audit arches.
 ///
 /// Every ABI the kernel has is available on every host as `syscalls_sys::abi::<name>::ABI`,
 /// and all of them are listed in [`ABIS`](crate::ABIS), so a 64-bit tracer can decode the
 /// syscalls of a 32-bit child, or a seccomp filter generator can emit rules for any target.
+/// [`Abi::by_name`] finds one from its name as the kernel, Debian, Go, libseccomp or an LLVM
+/// target triple spell it.
+///
+/// The lookups follow one scheme: `syscall_number`/`syscall_name`/`syscalls` for the syscall
+/// table, `errno_number`/`errno_name`/`errnos` for the errno table.
 ///
 /// ```
 /// use syscalls_sys::abi;
 ///
 /// // Lookups are `const fn`: usable in constants, resolved at compile time.
-/// const NR: Option<usize> = abi::aarch64::ABI.number("memfd_create");
+/// const NR: Option<usize> = abi::aarch64::ABI.syscall_number("memfd_create");
 /// assert_eq!(NR, Some(279));
-/// assert_eq!(abi::x86_64::ABI.name_of(319), Some("memfd_create"));
+/// assert_eq!(abi::x86_64::ABI.syscall_name(319), Some("memfd_create"));
 /// assert_eq!(abi::mips_o32::ABI.errno_name(45), Some("EDEADLK"));
+/// ```
+///
+/// Two `Abi`s are equal when they are the same ABI; `Hash` agrees, so ABIs can be set
+/// members or map keys. `Display` prints the canonical name.
+///
+/// ```
+/// use std::collections::HashSet;
+/// use syscalls_sys::{abi, Abi};
+///
+/// let seen: HashSet<&Abi> = ["amd64", "x86_64", "arm64"]
+///     .iter()
+///     .filter_map(|name| Abi::by_name(name))
+///     .collect();
+/// assert_eq!(seen.len(), 2);
+/// assert!(seen.contains(&abi::aarch64::ABI));
+/// assert_eq!(abi::aarch64::ABI.to_string(), "aarch64");
 /// ```
 #[derive(Clone, Copy)]
 pub struct Abi {
@@ -140,6 +162,8 @@ pub struct Abi {
     linux_version: &'static str,
     syscalls: Table,
     errnos: &'static ErrnoTable,
+    audit_arches: Table,
+    other_names: &'static [&'static str],
 }
 
 impl Abi {
@@ -149,13 +173,72 @@ impl Abi {
         linux_version: &'static str,
         syscalls: Table,
         errnos: &'static ErrnoTable,
+        audit_arches: Table,
+        other_names: &'static [&'static str],
     ) -> Abi {
         Abi {
             name,
             linux_version,
             syscalls,
             errnos,
+            audit_arches,
+            other_names,
         }
+    }
+
+    /// The ABI called `name`: its canonical name (`"x86_64"`, `"mips_n32"`, as in
+    /// `syscalls_sys::abi::<name>`) or one of the spellings other tools use for it.
+    ///
+    /// ASCII case is ignored and `-` counts as `_`. Accepted besides the canonical names (the
+    /// full list per ABI is the last column of the table in [`abi`](crate::abi), and
+    /// [`Abi::other_names`]):
+    ///
+    /// - the kernel's `ARCH=` where it names one ABI: `arm64`, `i386`, `x86_64`, `arm`,
+    ///   `powerpc`, `s390`, `sparc64`, `parisc`…;
+    /// - Debian's architecture names: `amd64`, `i386`, `arm64`, `armel`, `armhf`, `ppc64el`,
+    ///   `ppc64`, `mips64el`, `mipsel`, `mipsn32`, `loong64`, `s390x`, `riscv64`, `hppa`, `sh4`…;
+    /// - Go's `GOARCH`: `amd64`, `386`, `arm64`, `arm`, `ppc64`, `ppc64le`, `mips`, `mipsle`,
+    ///   `mips64`, `mips64le`, `loong64`, `riscv64`, `s390x`;
+    /// - libseccomp's architecture names: `x86`, `x86_64`, `x32`, `arm`, `aarch64`, `mips`,
+    ///   `mipsel`, `mips64`, `mipsel64`, `mips64n32`, `mipsel64n32`, `ppc`, `ppc64`,
+    ///   `ppc64le`, `s390`, `s390x`, `parisc`, `parisc64`, `riscv64`, `loongarch64`;
+    /// - the arch field of LLVM target triples: `x86_64`, `i686`, `aarch64`, `aarch64_be`,
+    ///   `armv7`, `thumbv7neon`, `armeb`, `powerpc64le`, `mips64el`, `mipsisa64r6el`,
+    ///   `riscv64gc`, `sparcv9`, `or1k`…
+    ///
+    /// Names that mean different ABIs to different tools are not accepted: the kernel's
+    /// `ARCH=mips`, `riscv` and `loongarch` cover several ABIs (Go and Debian's `mips` is the
+    /// o32 ABI, which is what `"mips"` gives). x32 has no spelling of its own in LLVM triples
+    /// (`x86_64` with the `gnux32` environment): only `"x32"` finds it.
+    ///
+    /// ```
+    /// use syscalls_sys::{abi, Abi};
+    ///
+    /// assert_eq!(Abi::by_name("arm64"), Some(&abi::aarch64::ABI));
+    /// assert_eq!(Abi::by_name("amd64"), Some(&abi::x86_64::ABI));
+    /// assert_eq!(Abi::by_name("i686"), Some(&abi::x86::ABI));
+    /// assert_eq!(Abi::by_name("PPC64LE"), Some(&abi::powerpc64::ABI));
+    /// assert_eq!(Abi::by_name("mips-n32"), Some(&abi::mips_n32::ABI));
+    /// assert_eq!(Abi::by_name("ia64"), None);
+    /// ```
+    pub const fn by_name(name: &str) -> Option<&'static Abi> {
+        let abis = crate::abi::ABIS;
+        let mut i = 0;
+        while i < abis.len() {
+            let abi = abis[i];
+            if same_name(abi.name, name) {
+                return Some(abi);
+            }
+            let mut j = 0;
+            while j < abi.other_names.len() {
+                if same_name(abi.other_names[j], name) {
+                    return Some(abi);
+                }
+                j += 1;
+            }
+            i += 1;
+        }
+        None
     }
 
     /// The ABI's canonical name, as in `syscalls_sys::abi::<name>`: `"x86_64"`, `"mips_n32"`, …
@@ -164,32 +247,30 @@ impl Abi {
         self.name
     }
 
-    /// The Linux version (`major.minor`) whose UAPI headers the tables were generated from.
+    /// The other spellings of the ABI's name that [`Abi::by_name`] accepts (`["amd64"]` for
+    /// x86_64), lowercase.
+    #[inline]
+    pub const fn other_names(&self) -> &'static [&'static str] {
+        self.other_names
+    }
+
+    /// The exact Linux release whose UAPI headers the tables were generated from: `"7.3.4"`
+    /// (`major.minor` for a `.0` release), `"6.12.117"` for the 31-bit `s390` ABI, which
+    /// Linux 6.19 removed.
     #[inline]
     pub const fn linux_version(&self) -> &'static str {
         self.linux_version
     }
 
-    /// How many syscall names the ABI has (aliases such as alpha's `getpid` count).
-    #[inline]
-    pub const fn len(&self) -> usize {
-        self.syscalls.len()
-    }
-
-    /// Whether the ABI has no syscalls at all (never true for a real ABI).
-    #[inline]
-    pub const fn is_empty(&self) -> bool {
-        self.syscalls.len() == 0
-    }
-
-    /// Every `(name, number)` of the ABI, in number order.
+    /// Every `(name, number)` syscall of the ABI, in number order (aliases such as alpha's
+    /// `getpid` beside `getxpid` included).
     ///
     /// ```
-    /// let first = syscalls_sys::abi::x86_64::ABI.iter().next();
+    /// let first = syscalls_sys::abi::x86_64::ABI.syscalls().next();
     /// assert_eq!(first, Some(("read", 0)));
     /// ```
     #[inline]
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&'static str, usize)> + Clone {
+    pub fn syscalls(&self) -> impl ExactSizeIterator<Item = (&'static str, usize)> + Clone {
         let table = self.syscalls;
         (0..table.len()).map(move |i| (table.name(i), table.value(i) as usize))
     }
@@ -199,7 +280,7 @@ impl Abi {
     /// Exact numbers as the kernel uses them: mips numbers include their 4000/5000/6000 base,
     /// x32 numbers the x32 bit, arm OABI numbers the 0x900000 base.
     #[inline]
-    pub const fn number(&self, name: &str) -> Option<usize> {
+    pub const fn syscall_number(&self, name: &str) -> Option<usize> {
         match self.syscalls.find_name(name) {
             Some(i) => Some(self.syscalls.value(i) as usize),
             None => None,
@@ -209,7 +290,7 @@ impl Abi {
     /// The name of syscall number `nr`, if the ABI has it. Where several names share a number
     /// (alpha's `getpid` and `getxpid`), the one the kernel's table defines is returned.
     #[inline]
-    pub const fn name_of(&self, nr: usize) -> Option<&'static str> {
+    pub const fn syscall_name(&self, nr: usize) -> Option<&'static str> {
         match self.syscalls.find_value(nr as u64) {
             Some(i) => Some(self.syscalls.name(i)),
             None => None,
@@ -258,6 +339,31 @@ impl Abi {
         })
     }
 
+    /// Every `(name, value)` audit arch of the ABI, in value order: the `AUDIT_ARCH_*` values
+    /// of the kernel's `linux/audit.h` that a seccomp filter finds in `seccomp_data.arch` (and
+    /// `PTRACE_GET_SYSCALL_INFO` reports) for a syscall that uses this ABI's numbers.
+    ///
+    /// Both endiannesses are listed where the kernel defines both (`AUDIT_ARCH_MIPS` and
+    /// `AUDIT_ARCH_MIPSEL` for mips o32). x86_64 and x32 share `AUDIT_ARCH_X86_64` (an x32
+    /// syscall number carries the x32 bit); arm EABI and OABI share `AUDIT_ARCH_ARM`. The
+    /// target's own value is the root [`AUDIT_ARCH`](crate#constants) constant.
+    ///
+    /// ```
+    /// use syscalls_sys::abi;
+    ///
+    /// let arches: Vec<(&str, u32)> = abi::mips_o32::ABI.audit_arches().collect();
+    /// assert_eq!(arches, [("AUDIT_ARCH_MIPS", 8), ("AUDIT_ARCH_MIPSEL", 0x4000_0008)]);
+    /// assert_eq!(
+    ///     abi::x32::ABI.audit_arches().collect::<Vec<_>>(),
+    ///     abi::x86_64::ABI.audit_arches().collect::<Vec<_>>(),
+    /// );
+    /// ```
+    #[inline]
+    pub fn audit_arches(&self) -> impl ExactSizeIterator<Item = (&'static str, u32)> + Clone {
+        let table = self.audit_arches;
+        (0..table.len()).map(move |i| (table.name(i), table.value(i)))
+    }
+
     #[inline]
     const fn errno_index(&self, code: i32) -> Option<usize> {
         if code < 0 {
@@ -289,6 +395,14 @@ impl fmt::Debug for Abi {
     }
 }
 
+impl fmt::Display for Abi {
+    /// The canonical name: `x86_64`.
+    #[inline]
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.name)
+    }
+}
+
 impl PartialEq for Abi {
     /// Two ABIs are equal when they are the same ABI (same canonical name).
     #[inline]
@@ -298,6 +412,36 @@ impl PartialEq for Abi {
 }
 
 impl Eq for Abi {}
+
+impl Hash for Abi {
+    /// Hashes the canonical name, like [`PartialEq`] compares it.
+    #[inline]
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+    }
+}
+
+/// Whether `canonical` (lowercase, `_`) and `given` are the same name, ignoring ASCII case
+/// in `given` and reading its `-` as `_`. Usable in `const fn`.
+#[inline]
+const fn same_name(canonical: &str, given: &str) -> bool {
+    let (a, b) = (canonical.as_bytes(), given.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        let c = match b[i] {
+            b'-' => b'_',
+            c => c.to_ascii_lowercase(),
+        };
+        if a[i] != c {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
 
 /// `str` comparison in byte order, usable in `const fn`.
 #[inline]

@@ -46,9 +46,9 @@ impl Drop for Memfd {
 
 /// A syscall number the native ABI does not have.
 fn unknown_syscall_number() -> usize {
-    let highest = NATIVE.iter().map(|(_, nr)| nr).max().unwrap();
+    let highest = NATIVE.syscalls().map(|(_, nr)| nr).max().unwrap();
     let nr = highest + 1000;
-    assert_eq!(NATIVE.name_of(nr), None);
+    assert_eq!(NATIVE.syscall_name(nr), None);
     nr
 }
 

@@ -1,9 +1,10 @@
 //! The commands: each one resolves its queries against the tables and renders text or JSON.
 
-use crate::tables::{self, Abi, Signature};
+use crate::signature::{self, Signature};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
+use syscalls_sys::{Abi, ABIS};
 
 /// Why a command printed nothing: an unknown name, number or ABI, with what to try instead.
 #[derive(Debug)]
@@ -41,7 +42,7 @@ pub type Result<T> = std::result::Result<T, Failure>;
 /// The ABIs named by `--abi` (all of them when none is named), each once, in the order given.
 pub fn select_abis(names: &[String]) -> Result<Vec<&'static Abi>> {
     if names.is_empty() {
-        return Ok(tables::all().to_vec());
+        return Ok(ABIS.to_vec());
     }
     let mut out: Vec<&'static Abi> = Vec::new();
     for name in names {
@@ -55,8 +56,8 @@ pub fn select_abis(names: &[String]) -> Result<Vec<&'static Abi>> {
 
 fn find_abi(name: &str) -> Result<&'static Abi> {
     let name = name.trim();
-    tables::by_name(name).ok_or_else(|| {
-        let names: Vec<&str> = tables::all().iter().map(|a| a.name()).collect();
+    Abi::by_name(name).ok_or_else(|| {
+        let names: Vec<&str> = ABIS.iter().map(|a| a.name()).collect();
         Failure::new(format!(
             "unknown ABI `{name}`; the ABIs are: {}",
             names.join(", ")
@@ -125,9 +126,8 @@ fn parse_syscall_query(text: &str) -> Query {
 
 /// Every syscall name of every ABI, once.
 fn all_syscall_names() -> BTreeSet<&'static str> {
-    tables::all()
-        .iter()
-        .flat_map(|abi| tables::syscalls(abi).map(|(name, _)| name))
+    ABIS.iter()
+        .flat_map(|abi| abi.syscalls().map(|(name, _)| name))
         .collect()
 }
 
@@ -183,21 +183,23 @@ pub fn lookup(queries: &[String], abis: &[&'static Abi], json: bool) -> Result<S
             .iter()
             .map(|abi| match &query {
                 Query::Name(name) => {
-                    let number = tables::syscall_number(abi, name);
+                    let number = abi.syscall_number(name).map(|nr| nr as u64);
                     Row {
                         abi,
                         name: None,
                         number,
-                        signature: number.and_then(|_| tables::signature(abi, name)),
+                        signature: number.and_then(|_| signature::signature(abi, name)),
                     }
                 }
                 Query::Number(nr) => {
-                    let name = tables::syscall_name(abi, *nr);
+                    let name = usize::try_from(*nr)
+                        .ok()
+                        .and_then(|nr| abi.syscall_name(nr));
                     Row {
                         abi,
                         name,
                         number: Some(*nr),
-                        signature: name.and_then(|name| tables::signature(abi, name)),
+                        signature: name.and_then(|name| signature::signature(abi, name)),
                     }
                 }
             })
@@ -296,7 +298,7 @@ pub fn lookup(queries: &[String], abis: &[&'static Abi], json: bool) -> Result<S
 }
 
 fn not_found(text: &str, query: &Query, abis: &[&Abi]) -> Failure {
-    let all = tables::all().len();
+    let all = ABIS.len();
     let on = if abis.len() == all {
         "any ABI".to_string()
     } else {
@@ -305,9 +307,9 @@ fn not_found(text: &str, query: &Query, abis: &[&Abi]) -> Failure {
     match query {
         Query::Number(nr) => Failure::new(format!("no syscall has number {nr} ({nr:#x}) on {on}")),
         Query::Name(name) => {
-            let elsewhere: Vec<&str> = tables::all()
+            let elsewhere: Vec<&str> = ABIS
                 .iter()
-                .filter(|abi| tables::syscall_number(abi, name).is_some())
+                .filter(|abi| abi.syscall_number(name).is_some())
                 .map(|abi| abi.name())
                 .collect();
             if elsewhere.is_empty() {
@@ -345,12 +347,12 @@ pub fn errno(queries: &[String], abis: &[&'static Abi], json: bool) -> Result<St
                 let code = i32::try_from(code).unwrap_or(-1);
                 abis.iter()
                     .map(|abi| {
-                        let name = tables::errno_name(abi, code);
+                        let name = abi.errno_name(code);
                         ErrnoRow {
                             abi,
                             name,
                             number: name.map(|_| code),
-                            description: name.and_then(|_| tables::errno_description(abi, code)),
+                            description: name.and_then(|_| abi.errno_description(code)),
                         }
                     })
                     .collect()
@@ -359,20 +361,20 @@ pub fn errno(queries: &[String], abis: &[&'static Abi], json: bool) -> Result<St
                 let name = trimmed.to_ascii_uppercase();
                 abis.iter()
                     .map(|abi| {
-                        let number = tables::errno_number(abi, &name);
+                        let number = abi.errno_number(&name);
                         ErrnoRow {
                             abi,
                             // The canonical name of the code (EDEADLOCK is EDEADLK's alias).
-                            name: number.and_then(|n| tables::errno_name(abi, n)),
+                            name: number.and_then(|n| abi.errno_name(n)),
                             number,
-                            description: number.and_then(|n| tables::errno_description(abi, n)),
+                            description: number.and_then(|n| abi.errno_description(n)),
                         }
                     })
                     .collect()
             }
         };
         if rows.iter().all(|r| r.number.is_none()) {
-            let on = if abis.len() == tables::all().len() {
+            let on = if abis.len() == ABIS.len() {
                 "any ABI".to_string()
             } else {
                 abi_list(abis)
@@ -380,9 +382,9 @@ pub fn errno(queries: &[String], abis: &[&'static Abi], json: bool) -> Result<St
             return Err(match number {
                 Some(n) => Failure::new(format!("no errno has number {n} on {on}")),
                 None => {
-                    let names: BTreeSet<&str> = tables::all()
+                    let names: BTreeSet<&str> = ABIS
                         .iter()
-                        .flat_map(|abi| tables::errnos(abi).map(|(name, _, _)| name))
+                        .flat_map(|abi| abi.errnos().map(|(name, _, _)| name))
                         .collect();
                     Failure::new(format!("no errno named `{trimmed}` on {on}"))
                         .suggest(closest(trimmed, names.into_iter()))
@@ -471,12 +473,13 @@ fn native() -> Option<&'static Abi> {
 pub fn list(names: &[String], json: bool) -> Result<String> {
     let abi = list_abi(names)?;
     if json {
-        let syscalls: Vec<Value> = tables::syscalls(abi)
+        let syscalls: Vec<Value> = abi
+            .syscalls()
             .map(|(name, number)| {
                 json!({
                     "name": name,
                     "number": number,
-                    "signature": signature_json(tables::signature(abi, name).as_ref()),
+                    "signature": signature_json(signature::signature(abi, name).as_ref()),
                 })
             })
             .collect();
@@ -487,8 +490,8 @@ pub fn list(names: &[String], json: bool) -> Result<String> {
         })));
     }
     let mut out = String::new();
-    for (name, number) in tables::syscalls(abi) {
-        let _ = match tables::signature(abi, name) {
+    for (name, number) in abi.syscalls() {
+        let _ = match signature::signature(abi, name) {
             Some(sig) => writeln!(out, "{number:>10}  {}", sig.c_text(name)),
             None => writeln!(out, "{number:>10}  {name}"),
         };
@@ -506,11 +509,11 @@ pub fn abis(abis: &[&'static Abi], json: bool) -> Result<String> {
                 json!({
                     "name": abi.name(),
                     "linux_version": abi.linux_version(),
-                    "syscalls": tables::syscalls(abi).count(),
-                    "errnos": tables::errnos(abi).count(),
+                    "syscalls": abi.syscalls().count(),
+                    "errnos": abi.errnos().count(),
                     "native": Some(abi.name()) == native,
-                    "audit_arches": tables::audit_arches(abi)
-                        .iter()
+                    "other_names": abi.other_names(),
+                    "audit_arches": abi.audit_arches()
                         .map(|(name, value)| json!({"name": name, "value": value}))
                         .collect::<Vec<_>>(),
                 })
@@ -518,51 +521,77 @@ pub fn abis(abis: &[&'static Abi], json: bool) -> Result<String> {
             .collect();
         return Ok(to_json(&Value::Array(value)));
     }
+    // A table; the last two columns are lists, the spellings last (they are the longest).
+    let arches: Vec<String> = abis
+        .iter()
+        .map(|abi| {
+            let list: Vec<String> = abi
+                .audit_arches()
+                .map(|(name, value)| format!("{name}={value:#x}"))
+                .collect();
+            if list.is_empty() {
+                "-".to_string()
+            } else {
+                list.join(",")
+            }
+        })
+        .collect();
     let w = width(abis).max(3);
+    let lw = abis
+        .iter()
+        .map(|a| a.linux_version().len())
+        .max()
+        .unwrap_or(0)
+        .max(5);
+    // Capped: arc's four arches would push every other row's last column far right.
+    let aw = arches
+        .iter()
+        .map(String::len)
+        .max()
+        .unwrap_or(0)
+        .clamp(12, 64);
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<w$}  {:<5}  {:>8}  {:>6}  audit arches",
-        "ABI", "Linux", "syscalls", "errnos"
+        "{:<w$}  {:<lw$}  {:>8}  {:>6}  {:<aw$}  also called",
+        "ABI", "Linux", "syscalls", "errnos", "audit arches"
     );
-    for abi in abis {
-        let arches: Vec<String> = tables::audit_arches(abi)
-            .iter()
-            .map(|(name, value)| format!("{name} ({value:#x})"))
-            .collect();
-        let mut line = format!(
-            "{:<w$}  {:<5}  {:>8}  {:>6}  {}",
+    for (abi, arches) in abis.iter().zip(&arches) {
+        let mut also = abi.other_names().join(",");
+        if Some(abi.name()) == native {
+            also.push_str(if also.is_empty() {
+                "(native)"
+            } else {
+                " (native)"
+            });
+        }
+        let _ = writeln!(
+            out,
+            "{:<w$}  {:<lw$}  {:>8}  {:>6}  {arches:<aw$}  {also}",
             abi.name(),
             abi.linux_version(),
-            tables::syscalls(abi).count(),
-            tables::errnos(abi).count(),
-            if arches.is_empty() {
-                "-".to_string()
-            } else {
-                arches.join(", ")
-            }
+            abi.syscalls().len(),
+            abi.errnos().len(),
         );
-        if Some(abi.name()) == native {
-            line.push_str("  (native: sysno was built for it)");
-        }
-        let _ = writeln!(out, "{}", line.trim_end());
     }
-    Ok(out)
+    Ok(tidy(&out))
 }
 
 /// `sysno diff A B`: names only in A, only in B, and shared names numbered differently.
 pub fn diff(a: &str, b: &str, json: bool) -> Result<String> {
     let (a, b) = (find_abi(a)?, find_abi(b)?);
-    let only_a: Vec<(&str, u64)> = tables::syscalls(a)
-        .filter(|(name, _)| tables::syscall_number(b, name).is_none())
+    let only_a: Vec<(&str, usize)> = a
+        .syscalls()
+        .filter(|(name, _)| b.syscall_number(name).is_none())
         .collect();
-    let only_b: Vec<(&str, u64)> = tables::syscalls(b)
-        .filter(|(name, _)| tables::syscall_number(a, name).is_none())
+    let only_b: Vec<(&str, usize)> = b
+        .syscalls()
+        .filter(|(name, _)| a.syscall_number(name).is_none())
         .collect();
     let mut different = Vec::new();
     let mut same = 0usize;
-    for (name, na) in tables::syscalls(a) {
-        if let Some(nb) = tables::syscall_number(b, name) {
+    for (name, na) in a.syscalls() {
+        if let Some(nb) = b.syscall_number(name) {
             if na == nb {
                 same += 1;
             } else {
@@ -571,7 +600,7 @@ pub fn diff(a: &str, b: &str, json: bool) -> Result<String> {
         }
     }
     if json {
-        let pairs = |list: &[(&str, u64)]| -> Vec<Value> {
+        let pairs = |list: &[(&str, usize)]| -> Vec<Value> {
             list.iter()
                 .map(|(name, number)| json!({"name": name, "number": number}))
                 .collect()

@@ -1,11 +1,10 @@
 //! `sysno`: look up any Linux syscall or errno on any of the kernel's 31 ABIs, from the shell.
 //!
-//! Everything it prints comes from syscalls-sys's generated tables (read through
-//! [`tables`]); this file parses the command line and calls [`commands`], which renders text
-//! or JSON.
+//! Everything it prints comes from syscalls-sys's generated tables; this file parses the
+//! command line and calls [`commands`], which resolves the queries and renders text or JSON.
 
 mod commands;
-mod tables;
+mod signature;
 
 use clap::{Parser, Subcommand};
 use std::io::{self, Write};
@@ -50,7 +49,7 @@ sysno list --abi A  → {\"abi\": \"x86_64\", \"linux_version\": \"7.3\",
                        \"syscalls\": [{\"name\": \"read\", \"number\": 0, \"signature\": null}, ...]}
 
 sysno abis  → [{\"name\": \"x86_64\", \"linux_version\": \"7.3\", \"syscalls\": 385, \"errnos\": 136,
-               \"native\": true,
+               \"native\": true, \"other_names\": [\"amd64\"],
                \"audit_arches\": [{\"name\": \"AUDIT_ARCH_X86_64\", \"value\": 3221225534}]}, ...]
 
 sysno diff A B  → {\"a\": \"x86_64\", \"b\": \"aarch64\",
@@ -105,7 +104,8 @@ enum Command {
     },
     /// Every syscall of one ABI (--abi; default: the ABI sysno was built for), by number.
     List,
-    /// Every ABI: Linux version, syscall and errno counts, audit arches.
+    /// Every ABI: Linux version, syscall and errno counts, audit arches, other spellings
+    /// (Debian, Go, libseccomp, LLVM/Rust target arch); `(native)` marks sysno's own.
     Abis,
     /// Compare two ABIs: names only in one, and shared names whose numbers differ.
     Diff {

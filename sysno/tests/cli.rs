@@ -50,7 +50,7 @@ fn a_name_lists_every_abi_with_the_tables_number() {
     for ((name, rest), abi) in rows.iter().zip(ABIS) {
         assert_eq!(name, abi.name(), "ABIs in the crate's order");
         let first = rest.split_whitespace().next().unwrap();
-        match abi.number("memfd_create") {
+        match abi.syscall_number("memfd_create") {
             Some(nr) => assert_eq!(first, nr.to_string(), "{name}"),
             None => assert_eq!(first, "-", "{name} has no memfd_create"),
         }
@@ -88,9 +88,10 @@ fn the_host_abi_agrees_with_the_libc_crate() {
 
 #[test]
 fn a_number_names_the_syscall_of_the_chosen_abi() {
-    let text = stdout(&["1", "--abi", "x86"]);
+    // `i386` is a common spelling of the x86 ABI (syscalls-sys's Abi::by_name).
+    let text = stdout(&["1", "--abi", "i386"]);
     assert_eq!(rows(&text), [("x86".into(), "exit".into())], "{text}");
-    assert_eq!(abi::x86::ABI.name_of(1), Some("exit"));
+    assert_eq!(abi::x86::ABI.syscall_name(1), Some("exit"));
     // Hex, and the prefixes of C's names.
     let hex = stdout(&["0x13f", "--abi", "x86_64"]);
     assert_eq!(rows(&hex)[0].1, "memfd_create");
@@ -163,7 +164,10 @@ fn json_shapes_parse_and_match_the_tables() {
         for (r, abi) in q["results"].as_array().unwrap().iter().zip(ABIS) {
             assert_eq!(r["abi"], abi.name());
             assert_eq!(r["name"], query);
-            assert_eq!(r["number"].as_u64(), abi.number(query).map(|n| n as u64));
+            assert_eq!(
+                r["number"].as_u64(),
+                abi.syscall_number(query).map(|n| n as u64)
+            );
             assert!(r.get("signature").is_some());
         }
     }
@@ -183,7 +187,7 @@ fn json_shapes_parse_and_match_the_tables() {
         })
         .collect();
     let table: Vec<(String, u64)> = abi::riscv64::ABI
-        .iter()
+        .syscalls()
         .map(|(n, nr)| (n.to_string(), nr as u64))
         .collect();
     assert_eq!(listed, table);
@@ -193,9 +197,25 @@ fn json_shapes_parse_and_match_the_tables() {
     assert_eq!(abis.len(), ABIS.len());
     for (a, abi) in abis.iter().zip(ABIS) {
         assert_eq!(a["name"], abi.name());
-        assert_eq!(a["syscalls"], abi.len());
+        assert_eq!(a["syscalls"], abi.syscalls().len());
         assert_eq!(a["errnos"], abi.errnos().len());
-        assert!(a["audit_arches"].is_array());
+        let arches: Vec<(String, u64)> = a["audit_arches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| {
+                (
+                    x["name"].as_str().unwrap().to_string(),
+                    x["value"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        let table: Vec<(String, u64)> = abi
+            .audit_arches()
+            .map(|(n, v)| (n.to_string(), u64::from(v)))
+            .collect();
+        assert_eq!(arches, table);
+        assert!(!arches.is_empty(), "{} has an audit arch", abi.name());
     }
 }
 
@@ -218,11 +238,11 @@ fn diff_partitions_the_names_of_two_abis() {
     assert!(!only_a.contains(&"read".to_string()));
     assert!(different.contains(&"read".to_string()));
     let same = v["same"].as_u64().unwrap() as usize;
-    assert_eq!(only_a.len() + different.len() + same, a.len());
-    assert_eq!(only_b.len() + different.len() + same, b.len());
+    assert_eq!(only_a.len() + different.len() + same, a.syscalls().len());
+    assert_eq!(only_b.len() + different.len() + same, b.syscalls().len());
     for name in &only_b {
         assert!(
-            a.number(name).is_none() && b.number(name).is_some(),
+            a.syscall_number(name).is_none() && b.syscall_number(name).is_some(),
             "{name}"
         );
     }
@@ -236,6 +256,18 @@ fn diff_partitions_the_names_of_two_abis() {
 }
 
 #[test]
+fn common_spellings_name_abis() {
+    let v = json(&["memfd_create", "--abi", "amd64,arm64,ppc64le,mipsel,i686"]);
+    let abis: Vec<&str> = v[0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["abi"].as_str().unwrap())
+        .collect();
+    assert_eq!(abis, ["x86_64", "aarch64", "powerpc64", "mips_o32", "x86"]);
+}
+
+#[test]
 fn abis_lists_every_abi_once() {
     let text = stdout(&["abis"]);
     let lines: Vec<&str> = text.lines().skip(1).collect();
@@ -244,7 +276,10 @@ fn abis_lists_every_abi_once() {
         let mut fields = line.split_whitespace();
         assert_eq!(fields.next(), Some(abi.name()));
         assert_eq!(fields.next(), Some(abi.linux_version()));
-        assert_eq!(fields.next(), Some(abi.len().to_string().as_str()));
+        assert_eq!(
+            fields.next(),
+            Some(abi.syscalls().len().to_string().as_str())
+        );
     }
 }
 

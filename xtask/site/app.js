@@ -9,7 +9,13 @@
   const D = JSON.parse(document.getElementById("data").textContent);
   const ABIS = D.abis;
   const NAMES = ABIS.map((a) => a.name);
-  const INDEX = new Map(NAMES.map((n, i) => [n, i]));
+  // Every name an ABI goes by (as syscalls-sys's Abi::by_name takes them: ASCII case ignored,
+  // `-` for `_`), so that #abi=amd64,arm64 works too.
+  const spelling = (n) => n.trim().toLowerCase().replace(/-/g, "_");
+  const INDEX = new Map();
+  ABIS.forEach((a, i) => {
+    for (const n of [a.name].concat(a.other_names)) if (!INDEX.has(spelling(n))) INDEX.set(spelling(n), i);
+  });
   const SYS = D.syscalls; // [name, numbers[], signature indices[] (when present)]
   const ERR = D.errnos; // [name, codes[], description indices[]]
   const $ = (id) => document.getElementById(id);
@@ -32,7 +38,7 @@
     if (abi !== null) {
       const cols = [];
       for (const n of abi.split(",")) {
-        const i = INDEX.get(n.trim());
+        const i = INDEX.get(spelling(n));
         if (i !== undefined && !cols.includes(i)) cols.push(i);
       }
       state.cols = cols;
@@ -203,17 +209,17 @@
   });
 
   function renderAbis() {
-    let h = "<thead><tr><th>ABI</th><th>Linux</th><th>syscalls</th><th>errno names</th><th>audit arches</th></tr></thead><tbody>";
+    let h = "<thead><tr><th>ABI</th><th>Linux</th><th>syscalls</th><th>errno names</th><th>audit arches</th><th>also called</th></tr></thead><tbody>";
     for (const a of ABIS) {
       const audit = a.audit.length
         ? a.audit.map(([n, v]) => esc(n) + " = " + hex(v)).join("<br>")
-        : '<span class="note">not in these tables</span>';
-      h += "<tr><th>" + esc(a.name) + "</th><td>" + esc(a.linux) + "</td><td>" + a.syscalls + "</td><td>" + a.errnos + "</td><td>" + audit + "</td></tr>";
+        : "–";
+      h += "<tr><th>" + esc(a.name) + "</th><td>" + esc(a.linux) + "</td><td>" + a.syscalls + "</td><td>" + a.errnos + "</td><td>" + audit + "</td><td>" + esc(a.other_names.join(", ")) + "</td></tr>";
     }
     table.innerHTML = h + "</tbody>";
     renderDetail();
     $("count").textContent = ABIS.length + " ABIs";
-    $("legend").textContent = "Each ABI's tables come from the UAPI headers of the Linux version shown.";
+    $("legend").textContent = "Each ABI's tables come from the UAPI headers of the Linux version shown; audit arches are the values seccomp_data.arch carries; other names are the spellings of Debian, Go, libseccomp and LLVM/Rust targets (#abi= takes them too).";
   }
 
   // ---- an opened row: every ABI's number and, when the data has them, the signatures ----

@@ -3,6 +3,7 @@
 
 mod site;
 
+use clap::{Args, Parser, Subcommand};
 use codegen::abi::ABIS;
 use codegen::committed::read_dir;
 use codegen::error::{Error, Result};
@@ -15,37 +16,135 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-const USAGE: &str = "\
-usage: cargo xtask <command> [options]
+/// `cargo xtask`: regenerate, check and export syscalls-sys's tables.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    version,
+    about = "Regenerate, check and export syscalls-sys's tables from the pinned kernel sources",
+    after_help = "Examples:\n  cargo xtask gen                 # fetch the pinned sources (cached) and regenerate\n  cargo xtask gen --check         # fail with a per-ABI diff when the tables are stale\n  cargo xtask export --json | jq '.x86_64.syscalls.memfd_create'\n  cargo xtask test --no-cross     # everything CI checks but the qemu cross tests"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-commands:
-  gen                 regenerate syscalls-sys's tables from the pinned UAPI headers
-                      (fetches and checks the headers first; a no-op when cached)
-    --check           write nothing; fail with a per-ABI diff when the tables are stale
-    --kernel PATH     take the headers from a kernel source tree or tarball instead
-    --headers DIR     take already-installed headers instead: DIR/<arch>/ per kernel arch
-    --out DIR         write into DIR instead of syscalls-sys/src (required when the input
-                      lacks some ABIs)
-  headers             fetch, verify (sha256) and extract the pinned header sources
-    --update          re-pin every source to what the registries serve now
-    --kernel PATH     install the headers of every arch of a kernel tree or tarball
-  export --json       print every committed ABI table as JSON
-    --from DIR        read the tables generated into DIR instead
-  compare DIR         check that no syscall number in the tables generated into DIR was
-                      reassigned in the committed tables (or in --newer DIR)
-  site --out DIR      write the syscall table page, DIR/index.html (one self-contained file)
-  test                everything CI checks, in order, stopping at the first failure:
-                      fmt, clippy, the workspace's tests on both syscall backends (which
-                      include `gen --check`), the Linux 6.12 renumbering check, and the
-                      cross-architecture tests under qemu (scripts/cross-test.sh, which
-                      installs its toolchains when run as root)
-    --no-cross        leave out the cross-architecture tests (a quick local run)
-  help                this text
-";
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Regenerate syscalls-sys's tables from the pinned kernel sources (fetched, checked and
+    /// built into headers first; a quick no-op when cached).
+    Gen(GenArgs),
+    /// Fetch, verify (sha256) and extract the pinned sources, and list each ABI's headers.
+    Headers(HeadersArgs),
+    /// Print every committed ABI table.
+    Export(ExportArgs),
+    /// Check that no syscall number in the tables generated into OLDER was reassigned in the
+    /// committed tables (or in --newer DIR).
+    Compare(CompareArgs),
+    /// Write the syscall table page, DIR/index.html: one self-contained file (no external
+    /// resource, works from file://) built from syscalls-sys's tables.
+    Site(SiteArgs),
+    /// Everything CI checks, in order, stopping at the first failure: fmt, clippy, the
+    /// workspace's tests on both syscall backends (which include `gen --check`), the
+    /// renumbering checks against Linux 6.12 and the zig 7.2 headers, and the
+    /// cross-architecture tests under qemu (scripts/cross-test.sh, which installs its
+    /// toolchains when run as root).
+    Test(TestArgs),
+}
+
+/// Where the headers come from (at most one; default: the pinned sources).
+#[derive(Debug, Args)]
+#[group(multiple = false)]
+struct InputArgs {
+    /// A kernel source tree or tarball: the headers of every arch, by its own `make headers`.
+    #[arg(long, value_name = "PATH")]
+    kernel: Option<PathBuf>,
+    /// Already-installed headers: DIR/<arch>/ per kernel arch.
+    #[arg(long, value_name = "DIR")]
+    headers: Option<PathBuf>,
+    /// One pinned input of headers/headers.lock by id (a source or a cross-check).
+    #[arg(long, value_name = "ID")]
+    source: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct GenArgs {
+    /// Write nothing; fail with a per-ABI diff when the tables are stale.
+    #[arg(long)]
+    check: bool,
+    #[command(flatten)]
+    input: InputArgs,
+    /// Write into DIR instead of syscalls-sys/src. Writing into syscalls-sys/src (by default
+    /// or named here) needs every ABI; another folder takes what the input has.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// No progress lines.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct HeadersArgs {
+    /// Re-pin every artifact to what the registries serve now (the newest linux-source-X.Y of
+    /// each Debian suite) and say what changed.
+    #[arg(long, conflicts_with = "kernel")]
+    update: bool,
+    /// Install the headers of every arch of a kernel source tree or tarball instead.
+    #[arg(long, value_name = "PATH")]
+    kernel: Option<PathBuf>,
+    /// No progress lines.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct ExportArgs {
+    /// As JSON: {"<abi>": {"linux": "7.3.4", "syscalls": {"read": 0, ...}, ...}, ...}.
+    #[arg(long, required = true)]
+    json: bool,
+    /// Read the tables generated into DIR instead of the committed ones.
+    #[arg(long, value_name = "DIR")]
+    from: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct CompareArgs {
+    /// A folder of generated tables (the older generation), as `gen --out` writes it.
+    older: PathBuf,
+    /// The newer generation (default: the committed tables).
+    #[arg(long, value_name = "DIR")]
+    newer: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct SiteArgs {
+    /// The folder to write index.html into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct TestArgs {
+    /// Leave out the cross-architecture tests (a quick local run).
+    #[arg(long)]
+    no_cross: bool,
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match run(&args) {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Gen(args) => gen(&args),
+        Command::Headers(args) => headers(&args),
+        Command::Export(args) => export(&args),
+        Command::Compare(args) => compare(&args),
+        Command::Site(args) => site::site(&args.out).map(|path| {
+            println!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }),
+        Command::Test(args) => test(&args),
+    };
+    match result {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
@@ -62,83 +161,16 @@ fn root() -> PathBuf {
         .to_path_buf()
 }
 
-/// Parsed options: flags and `--name value` pairs, plus positional arguments.
-struct Args {
-    flags: Vec<String>,
-    values: Vec<(String, String)>,
-    positional: Vec<String>,
+/// The committed tables' folder.
+fn committed_dir() -> PathBuf {
+    root().join("syscalls-sys/src")
 }
 
-impl Args {
-    fn parse(args: &[String], flags: &[&str], valued: &[&str]) -> Result<Args> {
-        let mut out = Args {
-            flags: Vec::new(),
-            values: Vec::new(),
-            positional: Vec::new(),
-        };
-        let mut it = args.iter();
-        while let Some(a) = it.next() {
-            if flags.contains(&a.as_str()) {
-                out.flags.push(a.clone());
-            } else if valued.contains(&a.as_str()) {
-                let v = it
-                    .next()
-                    .ok_or_else(|| Error::new(format!("{a} needs a value")).hint(usage_hint()))?;
-                out.values.push((a.clone(), v.clone()));
-            } else if a.starts_with('-') {
-                return Err(Error::new(format!("unknown option {a}")).hint(usage_hint()));
-            } else {
-                out.positional.push(a.clone());
-            }
-        }
-        Ok(out)
-    }
-
-    fn flag(&self, name: &str) -> bool {
-        self.flags.iter().any(|f| f == name)
-    }
-
-    fn path(&self, name: &str) -> Option<PathBuf> {
-        self.values
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| PathBuf::from(v))
-    }
-}
-
-fn usage_hint() -> String {
-    "run `cargo xtask help`".to_string()
-}
-
-fn run(args: &[String]) -> Result<ExitCode> {
-    let Some((command, rest)) = args.split_first() else {
-        eprint!("{USAGE}");
-        return Ok(ExitCode::FAILURE);
-    };
-    match command.as_str() {
-        "gen" => gen(&Args::parse(
-            rest,
-            &["--check", "--quiet"],
-            &["--kernel", "--headers", "--out"],
-        )?),
-        "headers" => headers(&Args::parse(rest, &["--update", "--quiet"], &["--kernel"])?),
-        "export" => export(&Args::parse(rest, &["--json"], &["--from"])?),
-        "compare" => compare(&Args::parse(rest, &[], &["--newer"])?),
-        "site" => {
-            let args = Args::parse(rest, &[], &["--out"])?;
-            let out = args
-                .path("--out")
-                .ok_or_else(|| Error::new("site needs --out DIR").hint(usage_hint()))?;
-            let path = site::site(&out)?;
-            println!("wrote {}", path.display());
-            Ok(ExitCode::SUCCESS)
-        }
-        "test" => test(&Args::parse(rest, &["--no-cross"], &[])?),
-        "help" | "--help" | "-h" => {
-            print!("{USAGE}");
-            Ok(ExitCode::SUCCESS)
-        }
-        other => Err(Error::new(format!("unknown command `{other}`")).hint(usage_hint())),
+/// Whether `dir` is the committed tables' folder, however it is spelled.
+fn is_committed_dir(dir: &Path) -> bool {
+    match (dir.canonicalize(), committed_dir().canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
 }
 
@@ -147,27 +179,37 @@ fn read_lock(root: &Path) -> Result<Lock> {
 }
 
 /// The header trees the options ask for.
-fn inputs(args: &Args, lock: &Lock, cache: &Cache, progress: Progress) -> Result<Inputs<'static>> {
-    match (args.path("--kernel"), args.path("--headers")) {
-        (Some(_), Some(_)) => Err(Error::new("--kernel and --headers exclude each other")),
-        (Some(kernel), None) => sources::kernel(&kernel, ABIS, cache, progress),
-        (None, Some(dir)) => sources::installed(&dir, ABIS),
-        (None, None) => sources::pinned(lock, ABIS, cache, progress),
+fn inputs(
+    input: &InputArgs,
+    lock: &Lock,
+    cache: &Cache,
+    progress: Progress,
+) -> Result<Inputs<'static>> {
+    if let Some(kernel) = &input.kernel {
+        sources::kernel(kernel, ABIS, cache, progress)
+    } else if let Some(dir) = &input.headers {
+        sources::installed(dir, ABIS)
+    } else if let Some(id) = &input.source {
+        sources::pinned_input(lock, id, ABIS, cache, progress)
+    } else {
+        sources::pinned(lock, ABIS, cache, progress)
     }
 }
 
-fn gen(args: &Args) -> Result<ExitCode> {
+fn gen(args: &GenArgs) -> Result<ExitCode> {
     let root = root();
-    let progress = Progress {
-        quiet: args.flag("--quiet"),
-    };
-    let check = args.flag("--check");
+    let progress = Progress { quiet: args.quiet };
+    let check = args.check;
     let lock = read_lock(&root)?;
     let cache = Cache::for_workspace(&root);
+    let out_dir = args.out.clone().unwrap_or_else(committed_dir);
+    if out_dir.exists() && !out_dir.is_dir() {
+        return Err(Error::new("--out is not a folder").file(&out_dir));
+    }
 
     let t = Instant::now();
     progress.step("headers:");
-    let inputs = inputs(args, &lock, &cache, progress)?;
+    let inputs = inputs(&args.input, &lock, &cache, progress)?;
     let headers_time = t.elapsed();
 
     let t = Instant::now();
@@ -175,15 +217,13 @@ fn gen(args: &Args) -> Result<ExitCode> {
     let clang = libclang::load(&search, progress)?;
     let libclang_time = t.elapsed();
 
-    let out_dir = args
-        .path("--out")
-        .unwrap_or_else(|| root.join("syscalls-sys/src"));
     let opts = Options {
         specs: ABIS,
         out_dir: out_dir.clone(),
         check,
         uapi: true,
-        require_all: args.path("--out").is_none(),
+        // The committed tables must never lose an ABI, whichever way the folder is named.
+        require_all: args.out.is_none() || is_committed_dir(&out_dir),
         progress,
     };
     let mut outcome = generate(&inputs, &clang, &opts)?;
@@ -221,13 +261,11 @@ fn gen(args: &Args) -> Result<ExitCode> {
     Ok(code)
 }
 
-fn headers(args: &Args) -> Result<ExitCode> {
+fn headers(args: &HeadersArgs) -> Result<ExitCode> {
     let root = root();
-    let progress = Progress {
-        quiet: args.flag("--quiet"),
-    };
+    let progress = Progress { quiet: args.quiet };
     let cache = Cache::for_workspace(&root);
-    if args.flag("--update") {
+    if args.update {
         let lock_path = root.join(LOCK_PATH);
         let lock = read_lock(&root)?;
         let updated = codegen::update::repin(&lock, &cache, progress)?;
@@ -253,7 +291,12 @@ fn headers(args: &Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let lock = read_lock(&root)?;
-    let inputs = inputs(args, &lock, &cache, progress)?;
+    let input = InputArgs {
+        kernel: args.kernel.clone(),
+        headers: None,
+        source: None,
+    };
+    let inputs = inputs(&input, &lock, &cache, progress)?;
     for (spec, tree) in &inputs.abis {
         let dirs: Vec<String> = tree
             .include_dirs
@@ -268,13 +311,12 @@ fn headers(args: &Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn export(args: &Args) -> Result<ExitCode> {
-    if !args.flag("--json") {
-        return Err(Error::new("export needs a format: --json").hint(usage_hint()));
+fn export(args: &ExportArgs) -> Result<ExitCode> {
+    debug_assert!(args.json, "clap requires --json");
+    let dir = args.from.clone().unwrap_or_else(committed_dir);
+    if !dir.is_dir() {
+        return Err(Error::new("no such folder of generated tables").file(&dir));
     }
-    let dir = args
-        .path("--from")
-        .unwrap_or_else(|| root().join("syscalls-sys/src"));
     let tables = read_dir(&dir)?;
     if tables.is_empty() {
         return Err(Error::new("no generated ABI tables here")
@@ -285,25 +327,39 @@ fn export(args: &Args) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn compare(args: &Args) -> Result<ExitCode> {
-    let [older] = args.positional.as_slice() else {
-        return Err(Error::new(
-            "compare takes one folder of generated tables (the older generation)",
-        )
-        .hint(usage_hint()));
-    };
-    let newer_dir = args
-        .path("--newer")
-        .unwrap_or_else(|| root().join("syscalls-sys/src"));
-    let older_dir = Path::new(older);
-    let older = read_dir(older_dir)?;
-    let newer = read_dir(&newer_dir)?;
-    if older.is_empty() {
-        return Err(Error::new("no generated ABI tables here").file(older_dir.join("abi")));
+fn compare(args: &CompareArgs) -> Result<ExitCode> {
+    let newer_dir = args.newer.clone().unwrap_or_else(committed_dir);
+    let older_dir = args.older.as_path();
+    let mut loaded = Vec::new();
+    for (what, dir) in [("older", older_dir), ("newer", newer_dir.as_path())] {
+        if !dir.is_dir() {
+            return Err(
+                Error::new(format!("no such folder of generated tables ({what})")).file(dir),
+            );
+        }
+        let tables = read_dir(dir)?;
+        if tables.is_empty() {
+            return Err(Error::new(format!("no generated ABI tables here ({what})"))
+                .file(dir.join("abi"))
+                .hint("give a folder that `cargo xtask gen --out DIR` wrote"));
+        }
+        loaded.push(tables);
     }
-    let comparison = codegen::export::compare(ABIS, &older, &newer);
+    let (older, newer) = (&loaded[0], &loaded[1]);
+    let comparison = codegen::export::compare(ABIS, older, newer);
     for line in &comparison.summary {
         println!("{line}");
+    }
+    if comparison.summary.is_empty() {
+        let names = |t: &std::collections::BTreeMap<String, _>| {
+            t.keys().cloned().collect::<Vec<String>>().join(", ")
+        };
+        return Err(Error::new(format!(
+            "nothing to compare: no ABI of the table is in both folders (older has: {}; newer has: {})",
+            names(older),
+            names(newer)
+        ))
+        .file(older_dir));
     }
     if comparison.reassigned.is_empty() {
         println!(
@@ -340,7 +396,7 @@ fn step(name: &str, program: &Path, args: &[&str]) -> Result<()> {
     Ok(())
 }
 
-fn test(args: &Args) -> Result<ExitCode> {
+fn test(args: &TestArgs) -> Result<ExitCode> {
     let root = root();
     let cargo = PathBuf::from(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     let me = std::env::current_exe()
@@ -393,33 +449,54 @@ fn test(args: &Args) -> Result<ExitCode> {
         &["test", "-p", "syscalls-sys", "--features", "libc"],
     )?;
 
-    // Regenerate every ABI from the pinned Linux 6.12 source into a temporary folder: every
-    // name it shares with the committed (newer) tables must have the same number.
+    // Regenerate every ABI from two other inputs into temporary folders: every name each
+    // shares with the committed (newer) tables must have the same number. Linux 6.12 (the
+    // pinned Debian source of s390, every arch by its own `make headers`) and the Linux 7.2
+    // headers inside the zig wheel (an independent distribution of the UAPI headers).
     let lock = read_lock(&root)?;
     let cache = Cache::for_workspace(&root);
     sources::pinned(&lock, ABIS, &cache, Progress { quiet: true })?;
-    let tree = sources::pinned_kernel_tree(&lock, &cache).ok_or_else(|| {
-        Error::new("the lock file pins no kernel source package").file(root.join(LOCK_PATH))
+    let old_source = lock
+        .sources
+        .iter()
+        .filter(|s| Some(*s) != lock.main_kernel_source())
+        .find(|s| s.artifact.package.starts_with("linux-source-"))
+        .ok_or_else(|| {
+            Error::new("the lock file pins no second kernel source package")
+                .file(root.join(LOCK_PATH))
+        })?;
+    let tree = sources::kernel_tree_of(old_source, &cache).ok_or_else(|| {
+        Error::new(format!("{} was not extracted", old_source.id)).file(cache.tree(&old_source.id))
     })?;
-    let older = tempfile_dir(&root)?;
-    let older_str = older.to_string_lossy().into_owned();
     let tree_str = tree.to_string_lossy().into_owned();
-    let generated = step(
-        "regenerate from Linux 6.12",
-        &me,
-        &["gen", "--quiet", "--kernel", &tree_str, "--out", &older_str],
-    )
-    .and_then(|()| {
-        step(
-            "no syscall number reassigned since 6.12",
-            &me,
-            &["compare", &older_str],
-        )
-    });
-    let _ = std::fs::remove_dir_all(&older);
-    generated?;
+    let mut checks: Vec<(String, Vec<String>)> = vec![(
+        format!("Linux {}", old_source.linux),
+        vec!["--kernel".into(), tree_str],
+    )];
+    for check in &lock.crosschecks {
+        checks.push((
+            format!("{} ({})", check.id, check.artifact.describe()),
+            vec!["--source".into(), check.id.clone()],
+        ));
+    }
+    for (what, input) in checks {
+        let older = tempfile_dir(&root)?;
+        let older_str = older.to_string_lossy().into_owned();
+        let mut gen_args = vec!["gen", "--quiet"];
+        gen_args.extend(input.iter().map(String::as_str));
+        gen_args.extend(["--out", &older_str]);
+        let result = step(&format!("regenerate from {what}"), &me, &gen_args).and_then(|()| {
+            step(
+                &format!("no syscall number reassigned since {what}"),
+                &me,
+                &["compare", &older_str],
+            )
+        });
+        let _ = std::fs::remove_dir_all(&older);
+        result?;
+    }
 
-    if args.flag("--no-cross") {
+    if args.no_cross {
         println!("\n(cross-architecture tests left out: --no-cross)");
     } else {
         step(

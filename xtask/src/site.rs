@@ -47,27 +47,15 @@ pub fn render_page(data: &Value) -> String {
     page.replacen("__DATA__", &json, 1)
 }
 
-// ---- what the page shows, read from syscalls-sys (the only place that names its API) ----
-
-fn syscalls(abi: &Abi) -> impl Iterator<Item = (&'static str, u64)> {
-    abi.iter().map(|(name, nr)| (name, nr as u64))
-}
-
-fn syscall_number(abi: &Abi, name: &str) -> Option<u64> {
-    abi.number(name).map(|nr| nr as u64)
-}
-
-fn audit_arches(_abi: &Abi) -> Vec<(&'static str, u32)> {
-    // TEMPORARY until syscalls-sys has `Abi::audit_arches` (issue 10).
-    Vec::new()
-}
-
 /// A signature as the page shows it: entry symbol, register count, `(name, type)` arguments
 /// and whether the entry is implemented.
 type Signature = (&'static str, usize, Vec<(&'static str, &'static str)>, bool);
 
+/// The signature of syscall `name` on `abi`, for the opened row.
+///
+/// A slot: syscalls-sys's `signatures` feature (`Abi::signature`, issue 11) is not on main
+/// yet. Until it is, the data has no `sigs` and the page says signatures are not in them.
 fn signature(_abi: &Abi, _name: &str) -> Option<Signature> {
-    // Slot for syscalls-sys's `signatures` feature (issue 11), not merged yet.
     None
 }
 
@@ -79,10 +67,11 @@ pub fn page_data() -> Value {
             json!({
                 "name": abi.name(),
                 "linux": abi.linux_version(),
-                "syscalls": syscalls(abi).count(),
+                "syscalls": abi.syscalls().len(),
                 "errnos": abi.errnos().len(),
-                "audit": audit_arches(abi)
-                    .iter()
+                "other_names": abi.other_names(),
+                "audit": abi
+                    .audit_arches()
                     .map(|(name, value)| json!([name, value]))
                     .collect::<Vec<_>>(),
             })
@@ -92,7 +81,7 @@ pub fn page_data() -> Value {
     // One row per syscall name of any ABI, by name; each ABI's number or null.
     let names: BTreeSet<&str> = ABIS
         .iter()
-        .flat_map(|abi| syscalls(abi).map(|(name, _)| name))
+        .flat_map(|abi| abi.syscalls().map(|(name, _)| name))
         .collect();
     let mut sig_pool: Vec<Value> = Vec::new();
     let mut sig_index: BTreeMap<String, usize> = BTreeMap::new();
@@ -100,8 +89,8 @@ pub fn page_data() -> Value {
     let syscall_rows: Vec<Value> = names
         .iter()
         .map(|name| {
-            let numbers: Vec<Option<u64>> =
-                ABIS.iter().map(|abi| syscall_number(abi, name)).collect();
+            let numbers: Vec<Option<usize>> =
+                ABIS.iter().map(|abi| abi.syscall_number(name)).collect();
             let sigs: Vec<Option<usize>> = ABIS
                 .iter()
                 .map(|abi| {
@@ -186,12 +175,18 @@ mod tests {
         for row in rows {
             let name = row[0].as_str().unwrap();
             for (i, abi) in ABIS.iter().enumerate() {
-                assert_eq!(row[1][i].as_u64(), abi.number(name).map(|n| n as u64));
+                assert_eq!(
+                    row[1][i].as_u64(),
+                    abi.syscall_number(name).map(|n| n as u64)
+                );
                 cells += usize::from(row[1][i].is_u64());
             }
         }
         // Every syscall of every ABI is in some row.
-        assert_eq!(cells, ABIS.iter().map(|abi| abi.len()).sum::<usize>());
+        assert_eq!(
+            cells,
+            ABIS.iter().map(|abi| abi.syscalls().len()).sum::<usize>()
+        );
         let errnos = data["errnos"].as_array().unwrap();
         let edeadlk = errnos.iter().find(|r| r[0] == "EDEADLK").unwrap();
         for (i, abi) in ABIS.iter().enumerate() {

@@ -242,7 +242,7 @@ async fn exercise(client: &Client, page: &Path, out: &Path) -> Result<(), String
     let shown: Vec<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     let names: BTreeSet<&str> = ABIS
         .iter()
-        .flat_map(|abi| abi.iter().map(|(name, _)| name))
+        .flat_map(|abi| abi.syscalls().map(|(name, _)| name))
         .collect();
     let expected: Vec<&str> = names
         .iter()
@@ -271,7 +271,7 @@ async fn exercise(client: &Client, page: &Path, out: &Path) -> Result<(), String
         for (cell, abi) in row[1..].iter().zip(ABIS) {
             assert_eq!(
                 *cell,
-                number_cell(abi.number(name)),
+                number_cell(abi.syscall_number(name)),
                 "{name} on {}",
                 abi.name()
             );
@@ -290,9 +290,9 @@ async fn exercise(client: &Client, page: &Path, out: &Path) -> Result<(), String
          return Array.from(r.cells).slice(1).map(c => c.className);",
     )
     .await;
-    let reference = ABIS[0].number("memfd_create");
+    let reference = ABIS[0].syscall_number("memfd_create");
     for (class, abi) in classes.as_array().unwrap().iter().zip(ABIS) {
-        let expected = match abi.number("memfd_create") {
+        let expected = match abi.syscall_number("memfd_create") {
             None => "m",
             Some(n) if Some(n) != reference => "d",
             Some(_) => "",
@@ -328,7 +328,7 @@ async fn exercise(client: &Client, page: &Path, out: &Path) -> Result<(), String
     for row in &rows {
         for (cell, abi) in row[1..].iter().zip(&order) {
             let abi = ABIS.iter().find(|a| a.name() == *abi).unwrap();
-            assert_eq!(*cell, number_cell(abi.number(&row[0])));
+            assert_eq!(*cell, number_cell(abi.syscall_number(&row[0])));
         }
     }
     assert!(hash(client)
@@ -342,7 +342,7 @@ async fn exercise(client: &Client, page: &Path, out: &Path) -> Result<(), String
 
     // The URL carries the view: a number search on two columns.
     client
-        .goto(&format!("{url}#q=319&abi=x86_64,aarch64"))
+        .goto(&format!("{url}#q=319&abi=amd64,ARM64"))
         .await
         .map_err(|e| e.to_string())?;
     wait_until(client, "document.getElementById('q').value === '319'").await;
@@ -353,7 +353,7 @@ async fn exercise(client: &Client, page: &Path, out: &Path) -> Result<(), String
         &syscalls_sys::abi::x86_64::ABI,
         &syscalls_sys::abi::aarch64::ABI,
     );
-    let expected: BTreeSet<&str> = [x86_64.name_of(319), arm64.name_of(319)]
+    let expected: BTreeSet<&str> = [x86_64.syscall_name(319), arm64.syscall_name(319)]
         .into_iter()
         .flatten()
         .collect();
@@ -384,7 +384,7 @@ async fn exercise(client: &Client, page: &Path, out: &Path) -> Result<(), String
         .await
         .map_err(|e| e.to_string())?;
     for abi in ABIS {
-        let cell = match abi.number("memfd_create") {
+        let cell = match abi.syscall_number("memfd_create") {
             Some(n) => format!("{} {n} ({n:#x})", abi.name()),
             None => format!("{} –", abi.name()),
         };
@@ -424,7 +424,7 @@ async fn exercise(client: &Client, page: &Path, out: &Path) -> Result<(), String
     wait_until(client, "location.hash.includes('q=EDEADLK')").await;
     assert!(hash(client).await.contains("tab=errno"));
 
-    // The ABIs tab: every ABI with its Linux version.
+    // The ABIs tab: every ABI with its Linux version, audit arches and other names.
     client
         .find(Locator::Id("tab-abis"))
         .await
@@ -432,15 +432,27 @@ async fn exercise(client: &Client, page: &Path, out: &Path) -> Result<(), String
         .await?;
     let abis = js(
         client,
-        "return Array.from(document.querySelectorAll('#table tbody tr'), r => [r.cells[0].textContent, r.cells[1].textContent]);",
+        "return Array.from(document.querySelectorAll('#table tbody tr'),
+           r => [r.cells[0].textContent, r.cells[1].textContent, r.cells[4].innerHTML, r.cells[5].textContent]);",
     )
     .await;
-    let expected: Vec<(String, String)> = ABIS
+    let expected: Vec<[String; 4]> = ABIS
         .iter()
-        .map(|a| (a.name().to_string(), a.linux_version().to_string()))
+        .map(|a| {
+            let arches: Vec<String> = a
+                .audit_arches()
+                .map(|(name, value)| format!("{name} = {value:#x}"))
+                .collect();
+            [
+                a.name().to_string(),
+                a.linux_version().to_string(),
+                arches.join("<br>"),
+                a.other_names().join(", "),
+            ]
+        })
         .collect();
     assert_eq!(
-        serde_json::from_value::<Vec<(String, String)>>(abis).unwrap(),
+        serde_json::from_value::<Vec<[String; 4]>>(abis).unwrap(),
         expected
     );
 

@@ -90,7 +90,7 @@ fn run(checks: &mut Checks) {
     let bad = unsafe { syscall!(SYS_write, -1, buf.as_ptr(), 1) };
     checks.check("write(-1) is EBADF", bad == Err(Errno::from_raw(EBADF)));
 
-    let unknown = NATIVE.iter().map(|(_, nr)| nr).max().unwrap_or(0) + 1000;
+    let unknown = NATIVE.syscalls().map(|(_, nr)| nr).max().unwrap_or(0) + 1000;
     // SAFETY: the kernel rejects the number before looking at any argument.
     let none = unsafe { syscall!(unknown, 1, 2, 3, 4, 5, 6) };
     checks.check(
