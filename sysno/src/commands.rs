@@ -262,12 +262,15 @@ pub fn lookup(queries: &[String], abis: &[&'static Abi], json: bool) -> Result<S
                                 row.abi.name(),
                                 format!("{nr:#x}")
                             );
-                            match &row.signature {
-                                Some(sig) if Some(sig.c_text(name)) != Some(header.clone()) => {
-                                    let _ = writeln!(out, "  {}", sig.c_text(name));
+                            // Where the tables have signatures: the registers the call takes
+                            // on this ABI, and its parameters where they differ from the header.
+                            if let Some(sig) = &row.signature {
+                                let _ = write!(out, "  {} reg", sig.registers);
+                                if sig.c_text(name) != header {
+                                    let _ = write!(out, "  {}", sig.c_text(name));
                                 }
-                                _ => out.push('\n'),
                             }
+                            out.push('\n');
                         }
                         None => {
                             let _ = writeln!(

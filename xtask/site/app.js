@@ -225,10 +225,10 @@
   // ---- an opened row: every ABI's number and, when the data has them, the signatures ----
   function sigText(name, s) {
     const [entry, registers, args, implemented] = s;
+    if (implemented === false) return esc(name) + ' <span class="abis">reserved number, not implemented (ENOSYS)</span>';
     const list = args.length ? args.map(([n, t]) => (t.endsWith("*") ? t + n : t + " " + n)).join(", ") : "void";
     let text = esc(name) + "(" + esc(list) + ")";
     text += ' <span class="abis">' + esc(entry) + ", " + registers + " register" + (registers === 1 ? "" : "s");
-    if (implemented === false) text += ", not implemented (ENOSYS)";
     return text + "</span>";
   }
 

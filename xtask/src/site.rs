@@ -48,7 +48,8 @@ pub fn render_page(data: &Value) -> String {
 }
 
 /// A signature as the page shows it: entry symbol, register count, `(name, type)` arguments
-/// and whether the entry is implemented.
+/// and whether the entry is implemented (`false`: a reserved number, `sys_ni_syscall`; the
+/// page then shows only that).
 type Signature = (&'static str, usize, Vec<(&'static str, &'static str)>, bool);
 
 /// The signature of syscall `name` on `abi`, for the opened row.

@@ -394,6 +394,24 @@ async fn exercise(client: &Client, page: &Path, out: &Path) -> Result<(), String
         );
     }
     assert!(hash(client).await.contains("open=memfd_create"));
+    // The signature where the page's data has signatures (syscalls-sys's `signatures`
+    // feature), else the note that it has none.
+    let has_signatures = js(
+        client,
+        "return 'sigs' in JSON.parse(document.getElementById('data').textContent);",
+    )
+    .await;
+    if has_signatures == json!(true) {
+        assert!(
+            detail.contains("memfd_create(const char *uname, unsigned int flags)"),
+            "{detail}"
+        );
+    } else {
+        assert!(
+            detail.contains("Signatures are not in these tables"),
+            "{detail}"
+        );
+    }
     let png = client.screenshot().await.map_err(|e| e.to_string())?;
     std::fs::write(out.join("screenshot.png"), png).unwrap();
 
