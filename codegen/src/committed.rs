@@ -132,14 +132,14 @@ fn shape(item: &str) -> Error {
     Error::new(format!("`{item}` does not have the generated shape"))
 }
 
-fn field<'a>(s: &'a syn::ExprStruct, name: &str) -> Option<&'a syn::Expr> {
+pub(crate) fn field<'a>(s: &'a syn::ExprStruct, name: &str) -> Option<&'a syn::Expr> {
     s.fields
         .iter()
         .find(|f| matches!(&f.member, syn::Member::Named(i) if i == name))
         .map(|f| &f.expr)
 }
 
-fn lit_str(e: &syn::Expr) -> Option<String> {
+pub(crate) fn lit_str(e: &syn::Expr) -> Option<String> {
     match e {
         syn::Expr::Lit(syn::ExprLit {
             lit: syn::Lit::Str(s),
@@ -149,7 +149,7 @@ fn lit_str(e: &syn::Expr) -> Option<String> {
     }
 }
 
-fn lit_bytes(e: &syn::Expr) -> Option<Vec<u8>> {
+pub(crate) fn lit_bytes(e: &syn::Expr) -> Option<Vec<u8>> {
     match e {
         syn::Expr::Lit(syn::ExprLit {
             lit: syn::Lit::ByteStr(s),

@@ -23,6 +23,7 @@ pub mod export;
 pub mod fetch;
 pub mod fsutil;
 pub mod generate;
+pub mod history;
 pub mod libclang;
 pub mod lock;
 pub mod render;

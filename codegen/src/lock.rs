@@ -32,6 +32,9 @@ pub struct Lock {
     pub crosschecks: Vec<HeaderSource>,
     /// The libclang used when the machine has none (a PyPI wheel that carries `libclang.so`).
     pub libclang: Option<Artifact>,
+    /// The sample kernels and man pages of `cargo xtask history` (never read by `gen`).
+    #[serde(default, rename = "history", skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<crate::history::pins::HistoryPin>,
 }
 
 /// One pinned source of installed UAPI headers.
@@ -237,6 +240,7 @@ impl Lock {
         if let Some(libclang) = &self.libclang {
             check_artifact(libclang)?;
         }
+        crate::history::pins::validate(&self.history)?;
         Ok(())
     }
 }
@@ -340,6 +344,7 @@ mod tests {
             ],
             crosschecks: Vec::new(),
             libclang: None,
+            history: Vec::new(),
         }
     }
 

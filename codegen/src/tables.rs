@@ -302,7 +302,9 @@ fn file_name(path: &Path) -> &str {
     path.file_name().and_then(|n| n.to_str()).unwrap_or("")
 }
 
-fn syscalls(spec: &AbiSpec, eval: &Evaluation) -> Result<Vec<Syscall>> {
+/// The validated syscalls of an evaluation (names, ranges, helpers, `#undef`s, aliases, no
+/// shared number), whichever file defined them; [`build`] checks which file that was.
+pub fn syscalls(spec: &AbiSpec, eval: &Evaluation) -> Result<Vec<Syscall>> {
     let mut by_name: BTreeMap<String, (u64, &str)> = BTreeMap::new();
     for macro_name in &eval.macros {
         let Some((prefix, name)) = SYSCALL_PREFIXES

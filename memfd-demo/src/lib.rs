@@ -82,9 +82,47 @@
 //! 3. Seals each memfd against writing, growing, shrinking and further sealing
 //!    ([`memfd::CAPTURE_SEALS`]), then maps it read-only ([`Captured::is_mapped`]): the rest
 //!    of the mapping begun while it ran, trimmed to the final size. An empty output is not
-//!    mapped (a zero-length mapping does not exist). A fallback file cannot
-//!    be sealed, so its contents are copied into the heap instead: the slice you get must
-//!    not change under you, and an unsealed file could.
+//!    mapped (a zero-length mapping does not exist). A fallback file cannot be sealed (nor
+//!    can a memfd whose command added `F_SEAL_SEAL`), so its contents are copied instead:
+//!    the slice you get must not change under you, and an unsealed file could.
+//!
+//! # Hostile commands
+//!
+//! The command's stdout is a file, and the capture is what that file holds when the command
+//! ends (see the README's guarantees): a command that truncates its stdout to 1 TiB without
+//! writing it leaves a 1 TiB file of holes. Holes cost nothing here: of a file with holes
+//! (`st_blocks` below its size), nothing is mapped while the command runs, and at the end
+//! only the data ranges are populated (`SEEK_DATA`/`SEEK_HOLE`; populating a hole of a memfd
+//! would allocate it); a copy reads only the data
+//! ranges (`SEEK_DATA`/`SEEK_HOLE`, on a descriptor of its own so as not to move the offset
+//! the command shares) into anonymous memory that costs only what is written to it; and
+//! [`Captured::write_to`] sends the output to a descriptor with `sendfile(2)`, holes as
+//! zeros, without mapping or allocating them. Reading the holes through the `&[u8]` does
+//! allocate them, a page per page read.
+//!
+//! ```
+//! use std::process::Command;
+//!
+//! // A command that makes its stdout a sparse 1 TiB.
+//! let mut cmd = Command::new("truncate");
+//! cmd.args(["-s", "1T", "/proc/self/fd/1"]);
+//! let capture = memfd_demo::capture(&mut cmd)?;
+//! assert_eq!(capture.stdout().len() as u64, 1 << 40);
+//! // Copied out without touching the holes: 100 bytes of it, to a pipe whose reader stops.
+//! let (mut reader, writer) = std::io::pipe()?;
+//! std::thread::spawn(move || {
+//!     let mut first = [1u8; 100];
+//!     std::io::Read::read_exact(&mut reader, &mut first).unwrap();
+//!     assert_eq!(first, [0u8; 100]);
+//! });
+//! let err = capture.stdout_buffer().write_to(&writer).unwrap_err();
+//! assert!(err.is_broken_pipe() && err.written >= 100);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! [`CaptureOptions::max_len`] limits what a capture accepts; no allocation is sized by what
+//! the command wrote, except address space that the kernel grants or refuses (an error,
+//! never an abort).
 //!
 //! # Debugging
 //!
@@ -108,17 +146,19 @@ pub mod raw;
 use std::ffi::OsString;
 use std::fmt;
 use std::fs::File;
-use std::io;
-use std::os::fd::{AsFd, BorrowedFd};
-use std::os::unix::fs::FileExt;
-use std::process::{Command, ExitStatus, Stdio};
+use std::io::{self, Write};
+use std::mem::ManuallyDrop;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd};
+use std::os::unix::fs::{FileExt, MetadataExt};
+use std::process::{Child, Command, ExitStatus, Stdio};
 
 use crate::debug::debug;
-use crate::map::{Growing, Mapping};
+use crate::map::{next_data, own_descriptor, Growing, Mapping};
 pub use crate::memfd::Backing;
 
 /// Runs `cmd` to completion with its stdout and stderr captured in two memfds, and returns
-/// both, sealed and mapped, with its exit status.
+/// both, sealed and mapped, with its exit status: [`CaptureOptions::capture`] with the
+/// default options (no size limit, two streams).
 ///
 /// Stdin is left as `cmd` has it (inherited unless you set it). `cmd`'s stdout and stderr
 /// settings are replaced; on return they are reset to [`Stdio::inherit`], so that `cmd`
@@ -126,7 +166,8 @@ pub use crate::memfd::Backing;
 ///
 /// The child never blocks on its output (there is no pipe to fill), so there is nothing to
 /// drain while it runs; the capture is limited by memory only (the memfd pages count as
-/// shared memory, `Shmem` in `/proc/meminfo`, and towards the memory cgroup).
+/// shared memory, `Shmem` in `/proc/meminfo`, and towards the memory cgroup), and by
+/// [`CaptureOptions::max_len`] if you set it.
 ///
 /// A process that the command leaves running (a daemon, `cmd &`) can keep writing until the
 /// capture is sealed; writes after that fail with `EPERM`.
@@ -137,45 +178,225 @@ pub use crate::memfd::Backing;
 /// or the kernel has no `MADV_POPULATE_READ` (before Linux 5.14), everything is mapped after
 /// the command ends instead (`MAP_POPULATE`), as the debug messages say.
 ///
+/// # Signals
+///
+/// The library changes no process-wide signal state. It needs to reap its own child: if
+/// `SIGCHLD` is ignored in the process (`SIG_IGN`, inherited from a parent that set it), or
+/// another thread waits for any child (`waitpid(-1, …)`), the status is lost and the
+/// capture fails with [`CaptureError::Reaped`]. To forward signals to the command, use
+/// [`CaptureOptions::spawn`] and [`Running::id`].
+///
 /// # Errors
 ///
 /// [`CaptureError::Spawn`] if the program cannot be started (not found, not executable);
-/// [`CaptureError::Buffer`], [`CaptureError::Wait`] or [`CaptureError::Collect`] if a
-/// buffer cannot be created, the wait fails, or a buffer cannot be read back.
+/// [`CaptureError::Buffer`], [`CaptureError::Wait`], [`CaptureError::Reaped`] or
+/// [`CaptureError::Collect`] if a buffer cannot be created, the wait fails, or a buffer
+/// cannot be read back; [`CaptureError::TooLarge`] never (there is no limit).
 pub fn capture(cmd: &mut Command) -> Result<Capture, CaptureError> {
-    let (out, out_backing) = memfd::create("memfd-demo:stdout").map_err(CaptureError::Buffer)?;
-    let (err, err_backing) = memfd::create("memfd-demo:stderr").map_err(CaptureError::Buffer)?;
-    // The child's ends: duplicates (close-on-exec in this process; the spawn makes them the
-    // child's fds 1 and 2).
-    let child_out = out.try_clone().map_err(CaptureError::Buffer)?;
-    let child_err = err.try_clone().map_err(CaptureError::Buffer)?;
-    cmd.stdout(child_out).stderr(child_err);
-    let spawned = cmd.spawn();
-    // A `Command` keeps its `Stdio`s until they are replaced: close our copies of the
-    // child's ends now, whatever happened, so that nothing of ours keeps a writable
-    // descriptor of the buffers.
-    cmd.stdout(Stdio::inherit()).stderr(Stdio::inherit());
-    let mut child = spawned.map_err(|source| CaptureError::Spawn {
-        program: cmd.get_program().to_owned(),
-        source,
-    })?;
-    // While it runs, the mapper thread maps what it has written so far (memfds only: the
-    // others are copied).
-    let watched = mapper::watch([
-        (out, Growing::new(out_backing.is_memfd())),
-        (err, Growing::new(err_backing.is_memfd())),
-    ]);
-    let status = child.wait();
-    let [(out, out_map), (err, err_map)] = watched.finish();
-    let status = status.map_err(CaptureError::Wait)?;
-    debug!("{:?} ended: {status}", cmd.get_program());
-    let stdout = Captured::finish(out, out_backing, out_map, Stream::Stdout)?;
-    let stderr = Captured::finish(err, err_backing, err_map, Stream::Stderr)?;
-    Ok(Capture {
-        status,
-        stdout,
-        stderr,
-    })
+    CaptureOptions::new().capture(cmd)
+}
+
+/// How to capture: a size limit, and whether stderr goes with stdout.
+///
+/// ```
+/// use std::process::Command;
+/// use memfd_demo::{CaptureError, CaptureOptions};
+///
+/// let mut cmd = Command::new("sh");
+/// cmd.args(["-c", "echo o1; echo e1 >&2; echo o2; exit 4"]);
+/// let capture = CaptureOptions::new().merge(true).max_len(1 << 20).capture(&mut cmd)?;
+/// assert_eq!(capture.stdout(), b"o1\ne1\no2\n");
+/// assert!(capture.is_merged() && capture.stderr().is_empty());
+///
+/// let mut big = Command::new("head");
+/// big.args(["-c", "5000", "/dev/zero"]);
+/// match CaptureOptions::new().max_len(4096).capture(&mut big) {
+///     Err(CaptureError::TooLarge { len, limit, status, .. }) => {
+///         assert_eq!((len, limit, status.code()), (5000, 4096, Some(0)));
+///     }
+///     other => panic!("{other:?}"),
+/// }
+/// # Ok::<(), CaptureError>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct CaptureOptions {
+    max_len: Option<u64>,
+    merge: bool,
+}
+
+impl CaptureOptions {
+    /// The defaults: no limit, stdout and stderr in two buffers.
+    pub fn new() -> CaptureOptions {
+        CaptureOptions::default()
+    }
+
+    /// Fails the capture with [`CaptureError::TooLarge`] (which still carries the command's
+    /// exit status) when a stream is longer than `limit` bytes.
+    ///
+    /// The length is the file's size, holes included: a command that truncates its stdout
+    /// to 1 TiB without writing has a 1 TiB output. The limit is checked once the command
+    /// has ended: it does not stop the command from writing more, but nothing over it is
+    /// mapped or copied, and nothing of it is mapped while the command runs.
+    pub fn max_len(&mut self, limit: u64) -> &mut CaptureOptions {
+        self.max_len = Some(limit);
+        self
+    }
+
+    /// With `true`, the command's stderr goes to the same buffer as its stdout (as `2>&1`
+    /// does: both descriptors share one file and its offset), so that the capture keeps the
+    /// order in which the command wrote to the two. [`Capture::stdout`] then has everything,
+    /// and [`Capture::stderr`] is empty. Two separate buffers cannot keep that order.
+    pub fn merge(&mut self, merge: bool) -> &mut CaptureOptions {
+        self.merge = merge;
+        self
+    }
+
+    /// Runs `cmd` to completion, captured: [`spawn`](CaptureOptions::spawn), then
+    /// [`Running::wait`]. See [`capture`] for the details.
+    ///
+    /// # Errors
+    ///
+    /// As for [`capture`], and [`CaptureError::TooLarge`] over the [limit](Self::max_len).
+    pub fn capture(&self, cmd: &mut Command) -> Result<Capture, CaptureError> {
+        self.spawn(cmd)?.wait()
+    }
+
+    /// Starts `cmd` with its output captured, and returns at once: the caller can learn its
+    /// process id (to forward a signal to it) before waiting for it.
+    ///
+    /// # Errors
+    ///
+    /// [`CaptureError::Buffer`] or [`CaptureError::Spawn`].
+    pub fn spawn(&self, cmd: &mut Command) -> Result<Running, CaptureError> {
+        let names: &[&str] = if self.merge {
+            &["memfd-demo:output"]
+        } else {
+            &["memfd-demo:stdout", "memfd-demo:stderr"]
+        };
+        let mut buffers = Vec::with_capacity(names.len());
+        for name in names {
+            buffers.push(memfd::create(name).map_err(CaptureError::Buffer)?);
+        }
+        // The child's ends: duplicates (close-on-exec in this process; the spawn makes them
+        // the child's fds 1 and 2). Merged, both are the same file and share its offset.
+        let child_out = buffers[0].0.try_clone().map_err(CaptureError::Buffer)?;
+        let child_err = buffers[buffers.len() - 1]
+            .0
+            .try_clone()
+            .map_err(CaptureError::Buffer)?;
+        cmd.stdout(child_out).stderr(child_err);
+        let spawned = cmd.spawn();
+        // A `Command` keeps its `Stdio`s until they are replaced: close our copies of the
+        // child's ends now, whatever happened, so that nothing of ours keeps a writable
+        // descriptor of the buffers.
+        cmd.stdout(Stdio::inherit()).stderr(Stdio::inherit());
+        let program = cmd.get_program().to_owned();
+        let child = spawned.map_err(|source| CaptureError::Spawn {
+            program: program.clone(),
+            source,
+        })?;
+        // While it runs, the mapper thread maps what it has written so far (memfds only: the
+        // others are copied).
+        let mut backings = Vec::with_capacity(buffers.len());
+        let streams = buffers
+            .into_iter()
+            .map(|(file, backing)| {
+                let growing = Growing::new(backing.is_memfd(), self.max_len);
+                backings.push(backing);
+                (file, growing)
+            })
+            .collect();
+        Ok(Running {
+            child,
+            watched: mapper::watch(streams),
+            backings,
+            program,
+            max_len: self.max_len,
+        })
+    }
+}
+
+/// A command started by [`CaptureOptions::spawn`], its output being captured.
+///
+/// Dropping it without [`wait`](Running::wait) leaves the command running (like dropping a
+/// [`Child`]) and closes the buffers.
+pub struct Running {
+    child: Child,
+    watched: mapper::Watched,
+    backings: Vec<Backing>,
+    program: OsString,
+    max_len: Option<u64>,
+}
+
+impl Running {
+    /// The command's process id (valid until [`wait`](Running::wait) reaps it).
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for the command to exit, then seals and maps what it wrote.
+    ///
+    /// # Errors
+    ///
+    /// [`CaptureError::Wait`] or [`CaptureError::Reaped`] if its status cannot be had;
+    /// [`CaptureError::TooLarge`] over the limit; [`CaptureError::Collect`] if a buffer
+    /// cannot be read back.
+    pub fn wait(self) -> Result<Capture, CaptureError> {
+        let Running {
+            mut child,
+            watched,
+            backings,
+            program,
+            max_len,
+        } = self;
+        let status = child.wait();
+        let streams = watched.finish();
+        let status = match status {
+            Ok(status) => status,
+            Err(err) if err.raw_os_error() == Some(libc::ECHILD) => {
+                return Err(CaptureError::Reaped { program })
+            }
+            Err(err) => return Err(CaptureError::Wait(err)),
+        };
+        debug!("{program:?} ended: {status}");
+        let merged = streams.len() == 1;
+        let mut captured = Vec::with_capacity(streams.len());
+        for (((file, growing), backing), stream) in streams
+            .into_iter()
+            .zip(backings)
+            .zip([Stream::Stdout, Stream::Stderr])
+        {
+            let limit = Limit { max_len, status };
+            captured.push(Captured::finish(file, backing, growing, stream, limit)?);
+        }
+        let stderr = if merged { None } else { captured.pop() };
+        let stdout = captured.pop().ok_or_else(|| CaptureError::Collect {
+            stream: Stream::Stdout,
+            source: io::Error::other("no buffer"),
+        })?;
+        Ok(Capture {
+            status,
+            stdout,
+            stderr,
+        })
+    }
+}
+
+impl fmt::Debug for Running {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Running")
+            .field("id", &self.id())
+            .field("program", &self.program)
+            .field("backings", &self.backings)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The size limit a buffer is checked against, and the status to report with it.
+#[derive(Clone, Copy)]
+struct Limit {
+    max_len: Option<u64>,
+    status: ExitStatus,
 }
 
 /// A finished command's exit status and captured output (see [`capture`]).
@@ -183,18 +404,50 @@ pub fn capture(cmd: &mut Command) -> Result<Capture, CaptureError> {
 pub struct Capture {
     status: ExitStatus,
     stdout: Captured,
-    stderr: Captured,
+    /// `None` when merged into stdout.
+    stderr: Option<Captured>,
 }
 
 impl Capture {
-    /// Everything the command wrote to its stdout.
+    /// Runs `cmd` to completion with its stderr and stdout captured together, in the order
+    /// it wrote them: [`CaptureOptions::merge`].
+    ///
+    /// ```
+    /// # use std::process::Command;
+    /// let mut cmd = Command::new("sh");
+    /// cmd.args(["-c", "echo o1; echo e1 >&2; echo o2; echo e2 >&2"]);
+    /// let capture = memfd_demo::Capture::merged(&mut cmd)?;
+    /// assert_eq!(capture.stdout(), b"o1\ne1\no2\ne2\n");
+    /// # Ok::<(), memfd_demo::CaptureError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As for [`capture`].
+    pub fn merged(cmd: &mut Command) -> Result<Capture, CaptureError> {
+        CaptureOptions::new().merge(true).capture(cmd)
+    }
+
+    /// Everything the command wrote to its stdout (and to its stderr, when
+    /// [merged](Capture::is_merged)).
+    ///
+    /// The slice is the file's length, holes included: a command that truncated its stdout
+    /// to a large size without writing gives a slice of that size, whose holes read as
+    /// zeros. Its pages are mapped when first read, and reading a hole allocates a page for
+    /// it; [`Captured::write_to`] copies the output without reading the holes.
     pub fn stdout(&self) -> &[u8] {
         self.stdout.as_bytes()
     }
 
-    /// Everything the command wrote to its stderr.
+    /// Everything the command wrote to its stderr; empty when
+    /// [merged](Capture::is_merged).
     pub fn stderr(&self) -> &[u8] {
-        self.stderr.as_bytes()
+        self.stderr.as_ref().map_or(&[], Captured::as_bytes)
+    }
+
+    /// Whether stderr was captured with stdout ([`CaptureOptions::merge`]).
+    pub fn is_merged(&self) -> bool {
+        self.stderr.is_none()
     }
 
     /// How the command ended: [`ExitStatus::code`], or, for a command killed by a signal,
@@ -208,13 +461,13 @@ impl Capture {
         &self.stdout
     }
 
-    /// The buffer holding stderr.
-    pub fn stderr_buffer(&self) -> &Captured {
-        &self.stderr
+    /// The buffer holding stderr (`None` when [merged](Capture::is_merged)).
+    pub fn stderr_buffer(&self) -> Option<&Captured> {
+        self.stderr.as_ref()
     }
 
-    /// The status and both buffers, to keep one and drop the other.
-    pub fn into_parts(self) -> (ExitStatus, Captured, Captured) {
+    /// The status and the buffers, to keep one and drop the other.
+    pub fn into_parts(self) -> (ExitStatus, Captured, Option<Captured>) {
         (self.status, self.stdout, self.stderr)
     }
 }
@@ -252,8 +505,9 @@ enum Data {
     Empty,
     /// The sealed memfd's pages, mapped read-only.
     Mapped(Mapping),
-    /// A copy, for buffers that could not be sealed.
-    Copied(Vec<u8>),
+    /// A copy, for buffers that could not be sealed: anonymous memory in which only what
+    /// the file had data for was written (its holes are the zero page).
+    Copied(Mapping),
 }
 
 impl Captured {
@@ -264,6 +518,7 @@ impl Captured {
         backing: Backing,
         growing: Growing,
         stream: Stream,
+        limit: Limit,
     ) -> Result<Captured, CaptureError> {
         let collect = |source| CaptureError::Collect { stream, source };
         let sealed = match &backing {
@@ -276,7 +531,19 @@ impl Captured {
             },
             _ => false,
         };
-        let len = file.metadata().map_err(collect)?.len();
+        let meta = file.metadata().map_err(collect)?;
+        let len = meta.len();
+        if let Some(max_len) = limit.max_len.filter(|&max| len > max) {
+            return Err(CaptureError::TooLarge {
+                stream,
+                len,
+                limit: max_len,
+                status: limit.status,
+            });
+        }
+        // No holes: every byte up to the size has memory. (A command that truncated or
+        // seeked its stdout beyond what it wrote left holes, which must not be populated.)
+        let dense = meta.blocks().saturating_mul(512) >= len;
         let early = growing.populated();
         let data = if len == 0 {
             Data::Empty
@@ -291,13 +558,13 @@ impl Captured {
                 // SAFETY: `file` is a memfd we just sealed against writes, growing,
                 // shrinking and unsealing, `len` is its (now fixed) size, and `growing` was
                 // made of it.
-                Data::Mapped(unsafe { growing.finish(&file, len) }.map_err(collect)?)
+                Data::Mapped(unsafe { growing.finish(&file, len, dense) }.map_err(collect)?)
             } else {
-                Data::Copied(read_at_most(&file, len).map_err(collect)?)
+                Data::Copied(copy_data(&file, len as u64).map_err(collect)?)
             }
         };
         debug!(
-            "{stream}: {len} bytes in {backing:?}, {}{}",
+            "{stream}: {len} bytes in {backing:?}, {}{}{}",
             match (&data, sealed) {
                 (Data::Empty, true) => "sealed, empty",
                 (Data::Empty, false) => "empty",
@@ -307,6 +574,11 @@ impl Captured {
             match &data {
                 Data::Mapped(_) if early > 0 => format!(" ({early} bytes while it ran)"),
                 _ => String::new(),
+            },
+            if dense {
+                ""
+            } else {
+                " (sparse: its holes are neither populated nor copied)"
             }
         );
         Ok(Captured {
@@ -322,7 +594,7 @@ impl Captured {
         match &self.data {
             Data::Empty => &[],
             Data::Mapped(mapping) => mapping.as_slice(),
-            Data::Copied(bytes) => bytes,
+            Data::Copied(copy) => copy.as_slice(),
         }
     }
 
@@ -363,6 +635,143 @@ impl Captured {
     pub fn into_file(self) -> File {
         self.file
     }
+
+    /// Writes the captured bytes to `out` (a file, pipe, socket, terminal…), without
+    /// mapping or reading them into this process where the kernel can copy them itself:
+    /// from a sealed memfd with `sendfile(2)` (holes are sent as zeros without being
+    /// allocated), or, where `out` does not take that (`EINVAL`, e.g. `O_APPEND`), through a
+    /// 64 KiB buffer with `pread`/`write`. A copy ([`is_mapped`](Captured::is_mapped) false)
+    /// is written from the copy.
+    ///
+    /// Returns the number of bytes written: all of them, or an error.
+    ///
+    /// # Errors
+    ///
+    /// The first write error (`EPIPE` for a pipe whose reader is gone, `ENOSPC`…); the
+    /// error says how many bytes had been written before it, in [`ReplayError::written`].
+    pub fn write_to(&self, out: impl AsFd) -> Result<u64, ReplayError> {
+        let out = out.as_fd();
+        let total = self.len() as u64;
+        let mut written = 0u64;
+        let failed = |written, source| ReplayError {
+            written,
+            total,
+            source,
+        };
+        if let Data::Copied(_) = self.data {
+            return match write_all(out, self.as_bytes(), &mut written) {
+                Ok(()) => Ok(written),
+                Err(err) => Err(failed(written, err)),
+            };
+        }
+        while written < total {
+            match send(out, &self.file, written, total - written) {
+                Ok(0) => break,
+                Ok(n) => written += n as u64,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) if is_unsupported(&err) => break,
+                Err(err) => return Err(failed(written, err)),
+            }
+        }
+        // Whatever sendfile did not take: through a buffer.
+        let mut buffer = Vec::new();
+        let mut chunk = 0usize;
+        if written < total {
+            chunk = REPLAY_CHUNK.min(total - written) as usize;
+            buffer
+                .try_reserve_exact(chunk)
+                .map_err(|_| failed(written, io::ErrorKind::OutOfMemory.into()))?;
+            buffer.resize(chunk, 0);
+        }
+        while written < total {
+            let n = chunk.min((total - written) as usize);
+            let got = match self.file.read_at(&mut buffer[..n], written) {
+                Ok(0) => break,
+                Ok(got) => got,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) => return Err(failed(written, err)),
+            };
+            write_all(out, &buffer[..got], &mut written).map_err(|e| failed(written, e))?;
+        }
+        Ok(written)
+    }
+}
+
+/// The buffer size of [`Captured::write_to`] where `sendfile` cannot be used, and the most
+/// it asks `sendfile` for at once.
+const REPLAY_CHUNK: u64 = 64 << 10;
+
+/// Whether `sendfile` refused the pair of files (rather than failed to write).
+fn is_unsupported(err: &io::Error) -> bool {
+    matches!(
+        err.raw_os_error(),
+        Some(libc::EINVAL | libc::ENOSYS | libc::EOPNOTSUPP)
+    )
+}
+
+/// One `sendfile(out, file, offset, count)`, at most 1 GiB.
+fn send(out: BorrowedFd<'_>, file: &File, offset: u64, count: u64) -> io::Result<usize> {
+    let Ok(mut off) = libc::off_t::try_from(offset) else {
+        // Beyond this target's off_t: the buffer path reads it with pread64.
+        return Err(io::Error::from_raw_os_error(libc::EINVAL));
+    };
+    let count = count.min(1 << 30) as usize;
+    // SAFETY: both descriptors are live for the call; `off` is a live, writable off_t.
+    let n = unsafe { libc::sendfile(out.as_raw_fd(), file.as_raw_fd(), &mut off, count) };
+    usize::try_from(n).map_err(|_| io::Error::last_os_error())
+}
+
+/// `write_all` to a borrowed descriptor, counting what was written.
+fn write_all(out: BorrowedFd<'_>, mut bytes: &[u8], written: &mut u64) -> io::Result<()> {
+    // SAFETY: the `File` only borrows the descriptor: ManuallyDrop never closes it.
+    let mut file = ManuallyDrop::new(unsafe { File::from_raw_fd(out.as_raw_fd()) });
+    while !bytes.is_empty() {
+        match file.write(bytes) {
+            Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+            Ok(n) => {
+                bytes = &bytes[n..];
+                *written += n as u64;
+            }
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(())
+}
+
+/// Why [`Captured::write_to`] stopped.
+#[derive(Debug)]
+pub struct ReplayError {
+    /// How many bytes were written before the error.
+    pub written: u64,
+    /// How many there were to write.
+    pub total: u64,
+    /// The error.
+    pub source: io::Error,
+}
+
+impl ReplayError {
+    /// Whether the reader went away (`EPIPE`): it wanted no more, so nothing it would have
+    /// read was lost (`| head` does this).
+    pub fn is_broken_pipe(&self) -> bool {
+        self.source.kind() == io::ErrorKind::BrokenPipe
+    }
+}
+
+impl fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} after {} of {} bytes",
+            self.source, self.written, self.total
+        )
+    }
+}
+
+impl std::error::Error for ReplayError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
 }
 
 impl AsRef<[u8]> for Captured {
@@ -388,22 +797,72 @@ impl fmt::Debug for Captured {
     }
 }
 
-/// Reads up to `len` bytes from offset 0 of `file` (fewer if it shrank meanwhile): a copy of
-/// an unsealed buffer, which someone may still be changing, never more than its size at the
-/// time we asked.
-fn read_at_most(file: &File, len: usize) -> io::Result<Vec<u8>> {
-    let mut data = vec![0u8; len];
-    let mut done = 0;
-    while done < len {
-        match file.read_at(&mut data[done..], done as u64) {
-            Ok(0) => break,
-            Ok(n) => done += n,
-            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-            Err(err) => return Err(err),
+/// A copy of the first `len` bytes of `file` (an unsealed buffer, which someone may still
+/// be changing; fewer bytes if it shrank meanwhile), in anonymous memory that costs only what
+/// the file has data in: only its data ranges are read (`SEEK_DATA`/`SEEK_HOLE`, through a
+/// descriptor of our own so as not to move the offset the command shares), and only the
+/// pages that are not all zeros are written.
+///
+/// No allocation here depends on what the command did except the copy's address space,
+/// which the kernel grants or refuses (`ENOMEM`, an error, never an abort).
+fn copy_data(file: &File, len: u64) -> io::Result<Mapping> {
+    let too_large = || {
+        io::Error::new(
+            io::ErrorKind::OutOfMemory,
+            format!("{len} bytes do not fit in this process's address space"),
+        )
+    };
+    let size = usize::try_from(len).map_err(|_| too_large())?;
+    let mut copy = Mapping::anonymous(size).map_err(|err| match err.raw_os_error() {
+        Some(libc::ENOMEM) => too_large(),
+        _ => err,
+    })?;
+    let mut buffer = Vec::new();
+    buffer
+        .try_reserve_exact(REPLAY_CHUNK as usize)
+        .map_err(|_| io::Error::from(io::ErrorKind::OutOfMemory))?;
+    buffer.resize(REPLAY_CHUNK as usize, 0);
+    let seeker = own_descriptor(file);
+    let target = copy.as_mut_slice();
+    let mut pos = 0u64;
+    let mut end_of_file = len;
+    'ranges: while pos < end_of_file {
+        let (start, end) = match &seeker {
+            Some(seeker) => match next_data(seeker, pos) {
+                Some((start, end)) => (start, end.min(end_of_file)),
+                None => break,
+            },
+            None => (pos, end_of_file),
+        };
+        let mut at = start;
+        while at < end {
+            let n = REPLAY_CHUNK.min(end - at) as usize;
+            let got = match file.read_at(&mut buffer[..n], at) {
+                Ok(0) => {
+                    // It shrank: the copy ends here.
+                    end_of_file = at;
+                    break 'ranges;
+                }
+                Ok(got) => got,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) => return Err(err),
+            };
+            // Only what is not zero: the rest of the copy is zero already, and untouched
+            // costs nothing.
+            let offset = at as usize;
+            for (i, page) in buffer[..got].chunks(4096).enumerate() {
+                if page.iter().any(|&b| b != 0) {
+                    let from = offset + i * 4096;
+                    target[from..from + page.len()].copy_from_slice(page);
+                }
+            }
+            at += got as u64;
         }
+        pos = end.max(pos + 1);
     }
-    data.truncate(done);
-    Ok(data)
+    copy.truncate(usize::try_from(end_of_file.min(len)).unwrap_or(size));
+    copy.seal_read_only();
+    Ok(copy)
 }
 
 /// Why [`capture`] failed.
@@ -421,6 +880,25 @@ pub enum CaptureError {
     },
     /// Waiting for the command failed.
     Wait(io::Error),
+    /// The command was reaped by someone else (`ECHILD`): its exit status is lost. This
+    /// happens when `SIGCHLD` is ignored in this process (`SIG_IGN`, which the kernel takes
+    /// as "reap my children for me"; a daemon's children often inherit it), or when another
+    /// thread waits for any child. Set `SIGCHLD` to its default before capturing.
+    Reaped {
+        /// The program, as given to the `Command`.
+        program: OsString,
+    },
+    /// A stream was longer than [`CaptureOptions::max_len`]. The command ran to its end.
+    TooLarge {
+        /// Which one (the first found over the limit).
+        stream: Stream,
+        /// Its length in bytes.
+        len: u64,
+        /// The limit.
+        limit: u64,
+        /// How the command ended.
+        status: ExitStatus,
+    },
     /// A buffer could not be read back (`fstat`, `mmap` or `read` failed).
     Collect {
         /// Which one.
@@ -431,13 +909,22 @@ pub enum CaptureError {
 }
 
 impl CaptureError {
-    /// The underlying I/O error.
-    pub fn io_error(&self) -> &io::Error {
+    /// The underlying I/O error, if there is one.
+    pub fn io_error(&self) -> Option<&io::Error> {
         match self {
             CaptureError::Buffer(err)
             | CaptureError::Wait(err)
             | CaptureError::Spawn { source: err, .. }
-            | CaptureError::Collect { source: err, .. } => err,
+            | CaptureError::Collect { source: err, .. } => Some(err),
+            CaptureError::Reaped { .. } | CaptureError::TooLarge { .. } => None,
+        }
+    }
+
+    /// How the command ended, where the error still knows it ([`CaptureError::TooLarge`]).
+    pub fn status(&self) -> Option<ExitStatus> {
+        match self {
+            CaptureError::TooLarge { status, .. } => Some(*status),
+            _ => None,
         }
     }
 }
@@ -450,6 +937,23 @@ impl fmt::Display for CaptureError {
                 write!(f, "cannot run '{}': {source}", program.to_string_lossy())
             }
             CaptureError::Wait(err) => write!(f, "cannot wait for the command: {err}"),
+            CaptureError::Reaped { program } => write!(
+                f,
+                "'{}' was reaped elsewhere, its exit status is lost (is SIGCHLD ignored in \
+                 this process, or does another thread wait for any child?)",
+                program.to_string_lossy()
+            ),
+            CaptureError::TooLarge {
+                stream,
+                len,
+                limit,
+                status,
+            } => write!(
+                f,
+                "the command's {stream} is {len} bytes, more than the limit of {limit} \
+                 (the command {})",
+                describe(*status)
+            ),
             CaptureError::Collect { stream, source } => {
                 write!(f, "cannot read the captured {stream}: {source}")
             }
@@ -459,6 +963,16 @@ impl fmt::Display for CaptureError {
 
 impl std::error::Error for CaptureError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        Some(self.io_error())
+        self.io_error().map(|err| err as _)
+    }
+}
+
+/// "exited with status N" or "was killed by signal N".
+fn describe(status: ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exited with status {code}"),
+        (None, Some(signal)) => format!("was killed by signal {signal}"),
+        (None, None) => format!("ended: {status}"),
     }
 }

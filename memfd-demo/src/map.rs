@@ -4,24 +4,33 @@
 use std::fs::File;
 use std::io;
 use std::os::fd::AsRawFd;
+use std::os::unix::fs::OpenOptionsExt;
 use std::ptr::NonNull;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 
 use crate::debug::debug;
 
-/// `len` bytes of a file mapped read-only and private; unmapped on drop.
+/// `len` bytes of a file mapped read-only and private, or of anonymous memory; unmapped on
+/// drop.
 ///
-/// Only ever made of a file sealed with [`CAPTURE_SEALS`](crate::memfd::CAPTURE_SEALS), which
-/// is what makes the slice sound: nobody can write the pages or shrink the file under it.
+/// A file mapping is only ever made of a file sealed with
+/// [`CAPTURE_SEALS`](crate::memfd::CAPTURE_SEALS), which is what makes the slice sound:
+/// nobody can write the pages or shrink the file under it. An anonymous one (a copy) is
+/// ours alone, written only through `&mut self`.
 pub(crate) struct Mapping {
     ptr: NonNull<u8>,
+    /// The bytes shown (at most `map_len`).
     len: usize,
+    /// The size of the mapping, unmapped on drop.
+    map_len: usize,
+    /// Whether it is writable (an anonymous mapping being filled in).
+    writable: bool,
 }
 
-// SAFETY: the mapping is read-only memory whose contents cannot change (the file is sealed
-// against writes and resizing); sharing or sending it between threads is like sharing a
-// `&'static [u8]`.
+// SAFETY: the mapping is memory whose contents cannot change behind our back (the file is
+// sealed against writes and resizing; an anonymous copy is written through `&mut self`
+// only); sharing or sending it between threads is like sharing a `Box<[u8]>`.
 unsafe impl Send for Mapping {}
 // SAFETY: as above; `&Mapping` only gives out `&[u8]`.
 unsafe impl Sync for Mapping {}
@@ -31,16 +40,19 @@ impl Mapping {
     ///
     /// `MAP_PRIVATE` + `PROT_READ`: the pages are the memfd's own page-cache pages (no copy,
     /// no new memory), and a write-sealed memfd accepts such a mapping where it would refuse a
-    /// shared one with a writable descriptor. `MAP_POPULATE` maps them all in one call instead
-    /// of one page fault per 64 KiB (fault-around) while the reader walks them.
+    /// shared one with a writable descriptor. With `populate`, `MAP_POPULATE` maps them all in
+    /// one call instead of one page fault per 64 KiB (fault-around) while the reader walks
+    /// them; without, nothing is mapped before it is read. A file with holes is mapped
+    /// without: populating a hole of a memfd allocates a page for it.
     ///
     /// # Safety
     ///
     /// `file` must be a memfd sealed with at least `F_SEAL_WRITE | F_SEAL_SHRINK` whose size
     /// is at least `len`: then no page of the mapping can change or disappear while it lives,
     /// which [`Mapping::as_slice`] relies on.
-    pub(crate) unsafe fn new(file: &File, len: usize) -> io::Result<Mapping> {
+    pub(crate) unsafe fn new(file: &File, len: usize, populate: bool) -> io::Result<Mapping> {
         debug_assert!(len > 0);
+        let populate = if populate { libc::MAP_POPULATE } else { 0 };
         // SAFETY: a fresh mapping chosen by the kernel (no address hint), so no existing
         // memory is replaced; `file`'s descriptor is live for the call.
         let addr = unsafe {
@@ -48,20 +60,76 @@ impl Mapping {
                 std::ptr::null_mut(),
                 len,
                 libc::PROT_READ,
-                libc::MAP_PRIVATE | libc::MAP_POPULATE,
+                libc::MAP_PRIVATE | populate,
                 file.as_raw_fd(),
                 0,
             )
         };
+        Mapping::made(addr, len)
+    }
+
+    /// `len` bytes (`len > 0`) of fresh anonymous memory, zero, readable and writable, that
+    /// costs nothing until written: `MAP_NORESERVE`, so that a large buffer with little in it
+    /// (the copy of a sparse file) is not refused by the kernel's overcommit heuristic; a
+    /// page that is only read stays the shared zero page.
+    pub(crate) fn anonymous(len: usize) -> io::Result<Mapping> {
+        debug_assert!(len > 0);
+        // SAFETY: a fresh mapping chosen by the kernel (no address hint, no file), so no
+        // existing memory is replaced.
+        let addr = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
+                -1,
+                0,
+            )
+        };
+        let mut mapping = Mapping::made(addr, len)?;
+        mapping.writable = true;
+        Ok(mapping)
+    }
+
+    /// The mapping `mmap` returned (or its error).
+    fn made(addr: *mut libc::c_void, len: usize) -> io::Result<Mapping> {
         if addr == libc::MAP_FAILED {
             return Err(io::Error::last_os_error());
         }
         match NonNull::new(addr.cast::<u8>()) {
-            Some(ptr) => Ok(Mapping { ptr, len }),
+            Some(ptr) => Ok(Mapping {
+                ptr,
+                len,
+                map_len: len,
+                writable: false,
+            }),
             // mmap never maps page 0 without MAP_FIXED; if it did, we could not use it as a
             // slice and would leak it rather than guess.
             None => Err(io::Error::other("mmap returned address 0")),
         }
+    }
+
+    /// The whole of an [`anonymous`](Mapping::anonymous) mapping, to fill in (empty for a
+    /// read-only one).
+    pub(crate) fn as_mut_slice(&mut self) -> &mut [u8] {
+        let len = if self.writable { self.map_len } else { 0 };
+        // SAFETY: a writable mapping is an anonymous one, ours alone, of `map_len` bytes from
+        // `ptr`, borrowed mutably through `self`.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), len) }
+    }
+
+    /// Shows only the first `len` bytes (at most the mapping's size): for a copy that ended
+    /// early.
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.len = len.min(self.map_len);
+    }
+
+    /// Makes the mapping read-only (best effort: it is only ever read after this anyway).
+    pub(crate) fn seal_read_only(&mut self) {
+        // SAFETY: `ptr`/`map_len` are exactly our mapping; PROT_READ takes nothing away that
+        // a borrow relies on (there is none: this takes `&mut self`).
+        unsafe { libc::mprotect(self.ptr.as_ptr().cast(), self.map_len, libc::PROT_READ) };
+        self.writable = false;
     }
 
     /// The mapped bytes.
@@ -77,7 +145,7 @@ impl Drop for Mapping {
     fn drop(&mut self) {
         // SAFETY: `ptr`/`len` are exactly the mapping made in `new`, which nothing else
         // unmaps, and no borrow of it outlives `self`.
-        unsafe { libc::munmap(self.ptr.as_ptr().cast(), self.len) };
+        unsafe { libc::munmap(self.ptr.as_ptr().cast(), self.map_len) };
     }
 }
 
@@ -125,6 +193,10 @@ pub(crate) struct Growing {
     populated: usize,
     /// Whether to map nothing more (not a memfd; no page size; a failed `mmap`/`mremap`).
     stopped: bool,
+    /// The largest output worth mapping early ([`CaptureOptions::max_len`]).
+    ///
+    /// [`CaptureOptions::max_len`]: crate::CaptureOptions::max_len
+    limit: u64,
 }
 
 // SAFETY: the mapping is only reached through `&mut self` (advance, finish, drop), and a
@@ -134,12 +206,14 @@ unsafe impl Send for Growing {}
 impl Growing {
     /// A mapping that maps nothing yet; with `enabled` false, it never will (and
     /// [`finish`](Growing::finish) maps the whole file at once, as [`Mapping::new`] does).
-    pub(crate) fn new(enabled: bool) -> Growing {
+    /// Outputs over `limit` bytes are not mapped early (their capture fails).
+    pub(crate) fn new(enabled: bool, limit: Option<u64>) -> Growing {
         Growing {
             ptr: None,
             reserved: 0,
             populated: 0,
             stopped: !enabled || page_size().is_none() || NO_POPULATE_READ.load(Ordering::Relaxed),
+            limit: limit.unwrap_or(u64::MAX),
         }
     }
 
@@ -156,11 +230,18 @@ impl Growing {
     /// Maps and populates the whole pages of the first `size` bytes of `file` that are not
     /// mapped yet, if there are at least [`STEP`] of them; returns whether it did.
     ///
+    /// `allocated` is how much memory the file has (`st_blocks`): when it is less than its
+    /// size, the file has holes (the command truncated or seeked it to a larger size), and
+    /// nothing more is mapped while it runs, since populating a hole allocates it.
+    ///
     /// Best effort: an error only means that less is mapped now (and more at the end).
-    pub(crate) fn advance(&mut self, file: &File, size: u64) -> bool {
+    pub(crate) fn advance(&mut self, file: &File, size: u64, allocated: u64) -> bool {
         let Some(page) = page_size().filter(|_| !self.stopped) else {
             return false;
         };
+        if size > self.limit || allocated < size {
+            return false;
+        }
         let whole = usize::try_from(size).unwrap_or(usize::MAX) & !(page - 1);
         if whole < self.populated.saturating_add(STEP) {
             return false;
@@ -264,35 +345,44 @@ impl Growing {
     }
 
     /// The final mapping of the first `len` bytes of `file` (`len > 0`): what is mapped
-    /// already, trimmed (or grown) to `len` and populated to the end, or, if nothing is,
-    /// [`Mapping::new`].
+    /// already, trimmed (or grown) to `len` and, if `dense` (the file has no holes),
+    /// populated to the end, or, if nothing is, [`Mapping::new`].
     ///
     /// # Safety
     ///
     /// As for [`Mapping::new`]: `file` must be the file this mapping was made of (if any),
     /// sealed with at least `F_SEAL_WRITE | F_SEAL_SHRINK`, and its size at least `len`.
-    pub(crate) unsafe fn finish(mut self, file: &File, len: usize) -> io::Result<Mapping> {
+    pub(crate) unsafe fn finish(
+        mut self,
+        file: &File,
+        len: usize,
+        dense: bool,
+    ) -> io::Result<Mapping> {
         debug_assert!(len > 0);
         let (Some(page), Some(_)) = (page_size(), self.ptr) else {
             self.unmap();
             // SAFETY: the caller's contract is that of `Mapping::new`.
-            return unsafe { Mapping::new(file, len) };
+            return unsafe { Mapping::new(file, len, dense) };
         };
         let Some(size) = len.checked_next_multiple_of(page) else {
             self.unmap();
             // SAFETY: as above.
-            return unsafe { Mapping::new(file, len) };
+            return unsafe { Mapping::new(file, len, dense) };
         };
         if size != self.reserved && self.reserve(file, size).is_err() {
             self.unmap();
             // SAFETY: as above.
-            return unsafe { Mapping::new(file, len) };
+            return unsafe { Mapping::new(file, len, dense) };
         }
         let Some(ptr) = self.ptr.take() else {
             // SAFETY: as above.
-            return unsafe { Mapping::new(file, len) };
+            return unsafe { Mapping::new(file, len, dense) };
         };
-        if self.populated < size {
+        if !dense {
+            // SAFETY: the mapping is `size` bytes of the sealed `file`, whose size is at
+            // least `len`.
+            unsafe { populate_data(ptr, self.populated, size.min(len), file) };
+        } else if self.populated < size {
             // SAFETY: `populated..size` lies within the mapping; the file is sealed and at
             // least `len` long, so every page of it exists. A failure (ENOMEM) only leaves
             // pages to be faulted in when read.
@@ -304,7 +394,12 @@ impl Growing {
                 )
             };
         }
-        Ok(Mapping { ptr, len })
+        Ok(Mapping {
+            ptr,
+            len,
+            map_len: size,
+            writable: false,
+        })
     }
 }
 
@@ -312,4 +407,77 @@ impl Drop for Growing {
     fn drop(&mut self) {
         self.unmap();
     }
+}
+
+/// The most data ranges of a sparse file that are populated at the end; beyond, pages are
+/// mapped when first read (a command that alternates data and holes page by page must not
+/// make us walk millions of ranges).
+const MAX_RANGES: usize = 1024;
+
+/// Populates the data ranges of `file` (sealed) between `from` and `to` in the mapping at
+/// `ptr` (a mapping of the file from offset 0), and none of its holes.
+///
+/// # Safety
+///
+/// `ptr` must map `file` from offset 0 for at least `to` bytes rounded up to a page, and
+/// the file be sealed against shrinking and at least `to` bytes long.
+unsafe fn populate_data(ptr: NonNull<u8>, from: usize, to: usize, file: &File) {
+    let (Some(page), Some(seeker)) = (page_size(), own_descriptor(file)) else {
+        return;
+    };
+    let mut pos = from as u64;
+    for _ in 0..MAX_RANGES {
+        let Some((start, end)) = next_data(&seeker, pos).filter(|&(start, _)| start < to as u64)
+        else {
+            return;
+        };
+        let start = (start as usize) & !(page - 1);
+        let end = end.min(to as u64) as usize;
+        if end > start {
+            // SAFETY: `start..end` lies within the mapping (the caller's promise), over data
+            // of the sealed file; MADV_POPULATE_READ only faults pages in.
+            unsafe {
+                libc::madvise(
+                    ptr.as_ptr().add(start).cast(),
+                    end - start,
+                    libc::MADV_POPULATE_READ,
+                )
+            };
+        }
+        pos = (end as u64).max(pos + 1);
+    }
+}
+
+/// A read-only descriptor of `file` with an offset of its own (reopened through
+/// `/proc/self/fd`), for `SEEK_DATA`/`SEEK_HOLE`; `None` where that cannot be done.
+pub(crate) fn own_descriptor(file: &File) -> Option<File> {
+    let path = format!("/proc/self/fd/{}", file.as_raw_fd());
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_CLOEXEC)
+        .open(path)
+        .map_err(|err| debug!("cannot reopen a buffer to find its holes ({err}): reading it all"))
+        .ok()
+}
+
+/// The next range of data at or after `from`: (start, end), `end` being the next hole (or
+/// the end of the file); `None` past the last data. A file system without `SEEK_DATA`
+/// gives everything from `from` as data.
+pub(crate) fn next_data(seeker: &File, from: u64) -> Option<(u64, u64)> {
+    let start = match seek(seeker, from, libc::SEEK_DATA) {
+        Ok(start) => start,
+        Err(err) if err.raw_os_error() == Some(libc::ENXIO) => return None,
+        Err(_) => return Some((from, u64::MAX)),
+    };
+    let end = seek(seeker, start, libc::SEEK_HOLE).unwrap_or(u64::MAX);
+    Some((start, end))
+}
+
+/// `lseek(file, offset, whence)` with 64-bit offsets.
+fn seek(file: &File, offset: u64, whence: libc::c_int) -> io::Result<u64> {
+    let offset =
+        libc::off64_t::try_from(offset).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))?;
+    // SAFETY: lseek touches no memory; the descriptor is live.
+    let at = unsafe { libc::lseek64(file.as_raw_fd(), offset, whence) };
+    u64::try_from(at).map_err(|_| io::Error::last_os_error())
 }

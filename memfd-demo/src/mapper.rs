@@ -35,6 +35,7 @@
 //!   instead of ~340 ms, over three runs on a quiet machine.
 
 use std::fs::File;
+use std::os::unix::fs::MetadataExt;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -61,9 +62,9 @@ const LINGER_TICK: Duration = Duration::from_millis(1);
 /// A buffer and the mapping being made of it.
 pub(crate) type Stream = (File, Growing);
 
-/// A capture the mapper looks after: its two buffers, until the capture takes them back.
+/// A capture the mapper looks after: its buffers (two, or one when merged), until the capture takes them back.
 struct Job {
-    streams: Mutex<Option<[Stream; 2]>>,
+    streams: Mutex<Option<Vec<Stream>>>,
 }
 
 /// A job and when to look at it next.
@@ -193,7 +194,7 @@ fn look_at(job: &Job) -> bool {
     let mut progressed = false;
     for (file, growing) in streams.iter_mut() {
         if let Ok(meta) = file.metadata() {
-            progressed |= growing.advance(file, meta.len());
+            progressed |= growing.advance(file, meta.len(), meta.blocks().saturating_mul(512));
         }
     }
     progressed
@@ -205,16 +206,16 @@ pub(crate) struct Watched {
     job: Option<Arc<Job>>,
     /// The buffers themselves, when the mapper does not have them: no memfd among them, or
     /// no mapper thread.
-    alone: Option<Box<[Stream; 2]>>,
+    alone: Option<Vec<Stream>>,
 }
 
 /// Hands `streams` to the mapper while their command runs (if any of them can be mapped
 /// early and the mapper thread runs).
-pub(crate) fn watch(streams: [Stream; 2]) -> Watched {
+pub(crate) fn watch(streams: Vec<Stream>) -> Watched {
     if !streams.iter().any(|(_, growing)| growing.can_grow()) || !started() {
         return Watched {
             job: None,
-            alone: Some(Box::new(streams)),
+            alone: Some(streams),
         };
     }
     let job = Arc::new(Job {
@@ -241,9 +242,9 @@ pub(crate) fn watch(streams: [Stream; 2]) -> Watched {
 
 impl Watched {
     /// Takes the buffers back (once the command has ended), with what was mapped of them.
-    pub(crate) fn finish(mut self) -> [Stream; 2] {
+    pub(crate) fn finish(mut self) -> Vec<Stream> {
         if let Some(streams) = self.alone.take() {
-            return *streams;
+            return streams;
         }
         self.job
             .take()
@@ -259,7 +260,7 @@ impl Watched {
 /// After this, nothing of the mapper touches the buffers, and in particular no
 /// `MADV_POPULATE_READ` holds references to their pages while the capture seals them
 /// (`F_SEAL_WRITE` waits for such references to go, and fails with `EBUSY` if they stay).
-fn forget(job: &Arc<Job>) -> Option<[Stream; 2]> {
+fn forget(job: &Arc<Job>) -> Option<Vec<Stream>> {
     let streams = lock(&job.streams).take();
     let mut state = lock(&MAPPER.state);
     state.jobs.retain(|entry| !Arc::ptr_eq(&entry.job, job));

@@ -23,7 +23,7 @@ use std::os::unix::ffi::OsStringExt;
 use syscalls_sys::uapi::MFD_CLOEXEC;
 use syscalls_sys::{
     syscall, syscall_raw, Errno, SYS_clone, SYS_close, SYS_dup3, SYS_execve, SYS_exit_group,
-    SYS_getpid, SYS_memfd_create, SYS_read, SYS_waitid, SYS_write, EINTR, ENOSYS, NATIVE,
+    SYS_getpid, SYS_memfd_create, SYS_read, SYS_waitid, SYS_write, EINTR, ENOMEM, ENOSYS, NATIVE,
 };
 
 use crate::memfd::{either, SYS_FCNTL};
@@ -391,7 +391,13 @@ fn rewind(fd: usize) -> Result<(), RawError> {
 fn read_to_end(fd: usize) -> Result<Vec<u8>, RawError> {
     let mut data = Vec::new();
     loop {
-        data.reserve(64 * 1024);
+        // Fallible: a child's output must not abort this process when memory runs out.
+        if data.try_reserve(64 * 1024).is_err() {
+            return Err(RawError {
+                syscall: "read",
+                errno: Errno::from_raw(ENOMEM),
+            });
+        }
         let spare = data.spare_capacity_mut();
         // SAFETY: `spare` is valid for writes of `spare.len()` bytes and borrowed by nothing
         // else; `fd` is the live memfd.

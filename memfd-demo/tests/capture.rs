@@ -33,7 +33,7 @@ fn buffers_are_sealed_memfds_mapped_without_copying() {
     let captured = capture(&mut sh("printf hello; printf oops >&2")).unwrap();
     for (buffer, expected) in [
         (captured.stdout_buffer(), &b"hello"[..]),
-        (captured.stderr_buffer(), &b"oops"[..]),
+        (captured.stderr_buffer().unwrap(), &b"oops"[..]),
     ] {
         assert_eq!(buffer.as_bytes(), expected);
         assert_eq!(buffer.backing(), &Backing::Memfd);
@@ -133,7 +133,7 @@ fn a_command_killed_by_a_signal_is_reported_as_such() {
 fn a_missing_program_is_a_spawn_error_naming_it() {
     let err = capture(&mut Command::new("/nonexistent/memfd-demo-test")).unwrap_err();
     assert!(matches!(err, CaptureError::Spawn { .. }), "{err:?}");
-    assert_eq!(err.io_error().kind(), std::io::ErrorKind::NotFound);
+    assert_eq!(err.io_error().unwrap().kind(), std::io::ErrorKind::NotFound);
     let message = err.to_string();
     assert!(
         message.contains("/nonexistent/memfd-demo-test"),
@@ -152,7 +152,7 @@ fn a_non_executable_file_is_a_spawn_error() {
     let err = result.unwrap_err();
     assert!(matches!(err, CaptureError::Spawn { .. }), "{err:?}");
     assert_eq!(
-        err.io_error().kind(),
+        err.io_error().unwrap().kind(),
         std::io::ErrorKind::PermissionDenied,
         "{err}"
     );

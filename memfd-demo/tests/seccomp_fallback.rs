@@ -18,6 +18,7 @@ use syscalls_sys::{
 
 const DEMO: &str = env!("CARGO_BIN_EXE_memfd-demo");
 const WRITER: &str = env!("CARGO_BIN_EXE_memfd-demo-writer");
+const HOSTILE: &str = env!("CARGO_BIN_EXE_memfd-demo-hostile");
 /// Set in the environment of the re-run of this binary that checks the library.
 const LIB_CHILD: &str = "MEMFD_DEMO_TEST_SECCOMP_CHILD";
 
@@ -302,15 +303,13 @@ fn without_madv_populate_read_the_output_is_mapped_at_the_end() {
     );
 }
 
-#[test]
-fn library_falls_back_under_seccomp() {
-    require_known_arch!();
-    // This binary again, running only `library_child`, which installs the filter on its
-    // own thread and captures.
+/// Runs this test binary again for the one test `child` (with `LIB_CHILD` set, so that it
+/// installs the filter on its thread and captures), and checks that it passed.
+fn run_library_child(child: &str) -> String {
     let out = Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "library_child",
+            child,
             "--ignored",
             "--nocapture",
             "--test-threads=1",
@@ -327,6 +326,71 @@ fn library_falls_back_under_seccomp() {
         stderr.contains("memfd_create unavailable (ENOSYS"),
         "{stderr}"
     );
+    stderr
+}
+
+#[test]
+fn library_falls_back_under_seccomp() {
+    require_known_arch!();
+    run_library_child("library_child");
+}
+
+#[test]
+fn library_fallback_survives_a_sparse_tebibyte() {
+    require_known_arch!();
+    let stderr = run_library_child("library_sparse_child");
+    assert!(
+        stderr.contains("stdout: 1099511627776 bytes in TmpFile")
+            || stderr.contains("overcommit_memory is 2"),
+        "{stderr}"
+    );
+}
+
+/// Runs only in the re-run started by `library_fallback_survives_a_sparse_tebibyte`: with
+/// no memfd_create, the buffer is a file that cannot be sealed, and so is copied; the
+/// command makes it a sparse tebibyte. The copy must cost what was written, not abort
+/// (`memory allocation of 1099511627776 bytes failed`).
+#[test]
+#[ignore = "run by library_fallback_survives_a_sparse_tebibyte in a process of its own"]
+fn library_sparse_child() {
+    if std::env::var_os(LIB_CHILD).is_none() {
+        eprintln!(
+            "skipped: only in the process library_fallback_survives_a_sparse_tebibyte starts"
+        );
+        return;
+    }
+    install(&filter(Refuse::MemfdCreate)).unwrap();
+    let mut cmd = Command::new(HOSTILE);
+    cmd.args(["sparse", "1T"]);
+    match memfd_demo::capture(&mut cmd) {
+        Ok(captured) => {
+            let out = captured.stdout();
+            assert_eq!(out.len() as u64, 1 << 40);
+            assert_eq!(&out[..5], b"head\n");
+            assert_eq!(&out[out.len() - 5..], b"tail\n");
+            assert!(!captured.stdout_buffer().is_sealed());
+        }
+        Err(err) => {
+            // Where the kernel refuses address space it cannot back (strict overcommit),
+            // a clear error, not an abort.
+            let mode = std::fs::read_to_string("/proc/sys/vm/overcommit_memory").unwrap();
+            assert_eq!(mode.trim(), "2", "{err}");
+            assert_eq!(
+                err.io_error().map(std::io::Error::kind),
+                Some(io::ErrorKind::OutOfMemory),
+                "{err}"
+            );
+            eprintln!("overcommit_memory is 2: {err}");
+        }
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let peak: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|kib| kib.split_whitespace().next())
+        .and_then(|kib| kib.parse().ok())
+        .unwrap();
+    assert!(peak < 64 << 10, "VmHWM {peak} KiB");
 }
 
 /// Runs only in the re-run started by `library_falls_back_under_seccomp` (it installs a
@@ -349,7 +413,7 @@ fn library_child() {
         std::os::unix::process::ExitStatusExt::signal(&captured.status()),
         Some(libc::SIGTERM)
     );
-    for buffer in [captured.stdout_buffer(), captured.stderr_buffer()] {
+    for buffer in [captured.stdout_buffer(), captured.stderr_buffer().unwrap()] {
         assert!(!buffer.backing().is_memfd(), "{buffer:?}");
         assert!(!buffer.is_sealed() && !buffer.is_mapped(), "{buffer:?}");
     }

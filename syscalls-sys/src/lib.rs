@@ -101,6 +101,12 @@
 //! - `std`: `impl std::error::Error for Errno`.
 //! - `libc`: issue syscalls through `libc::syscall` instead of inline asm, on every target.
 //!   Targets without an asm backend always do, and depend on `libc` for it.
+//! - `history`: `Abi::introduced(name)` and friends: since which Linux version each syscall
+//!   of each ABI exists (`Since`: exact, a sampled interval, or at-or-before the oldest
+//!   sample), derived by `cargo xtask history` from sampled kernels and the man pages;
+//!   `Abi::available_in(name, version)` answers "did Linux X have it here". Off by default:
+//!   its data adds about 13% to the crate's clean build (rustc instructions), which would
+//!   take the build past `syscall-numbers`'s wall time.
 //! - `unstable-asm`: use the inline-asm backend on mips (o32, n32, n64) and sparc64 too,
 //!   whose `asm!` is still unstable: needs a nightly compiler. Without it they use libc.
 //!
@@ -127,8 +133,12 @@ pub mod abi;
 mod table;
 #[rustfmt::skip]
 pub mod uapi;
+#[cfg(feature = "history")]
+mod history;
 
 pub use abi::ABIS;
+#[cfg(feature = "history")]
+pub use history::{history_samples, LinuxVersion, Since};
 pub use table::Abi;
 
 /// The README's examples, compiled and run as doctests.

@@ -16,6 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+mod history;
+
 /// `cargo xtask`: regenerate, check and export syscalls-sys's tables.
 #[derive(Debug, Parser)]
 #[command(
@@ -51,6 +53,20 @@ enum Command {
     /// cross-architecture tests under qemu (scripts/cross-test.sh, which installs its
     /// toolchains when run as root).
     Test(TestArgs),
+    /// Since which Linux each syscall of each ABI exists: fetch the [[history]] samples of
+    /// headers/headers.lock (cached), write syscalls-sys/src/history/data.rs, print the
+    /// per-ABI counts and every contradiction.
+    History(HistoryArgs),
+}
+
+#[derive(Debug, Args)]
+struct HistoryArgs {
+    /// Write nothing; fail when the committed file is stale.
+    #[arg(long)]
+    check: bool,
+    /// No progress lines.
+    #[arg(long)]
+    quiet: bool,
 }
 
 /// Where the headers come from (at most one; default: the pinned sources).
@@ -100,7 +116,8 @@ struct HeadersArgs {
 
 #[derive(Debug, Args)]
 struct ExportArgs {
-    /// As JSON: {"<abi>": {"linux": "7.3.4", "syscalls": {"read": 0, ...}, ...}, ...}.
+    /// As JSON: {"<abi>": {"linux": "7.3.4", "syscalls": {"read": 0, ...}, "since": {"read":
+    /// {"by": "5.10", "generic": "1.0"}, ...}, ...}, ...} (since: see `cargo xtask history`).
     #[arg(long, required = true)]
     json: bool,
     /// Read the tables generated into DIR instead of the committed ones.
@@ -143,6 +160,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }),
         Command::Test(args) => test(&args),
+        Command::History(args) => history::run(&root(), args.check, args.quiet),
     };
     match result {
         Ok(code) => code,
@@ -323,7 +341,8 @@ fn export(args: &ExportArgs) -> Result<ExitCode> {
             .file(dir.join("abi"))
             .hint("run `cargo xtask gen` first"));
     }
-    print!("{}", codegen::export::to_json(ABIS, &tables));
+    let json = codegen::export::to_json(ABIS, &tables);
+    print!("{}", history::with_since(&root(), json)?);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -447,6 +466,11 @@ fn test(args: &TestArgs) -> Result<ExitCode> {
         "tests (libc backend)",
         &cargo,
         &["test", "-p", "syscalls-sys", "--features", "libc"],
+    )?;
+    step(
+        "tests (history feature: Abi::introduced over the committed history)",
+        &cargo,
+        &["test", "-p", "syscalls-sys", "--features", "history"],
     )?;
 
     // Regenerate every ABI from two other inputs into temporary folders: every name each
