@@ -161,7 +161,7 @@
   function rowHtml(i) {
     const errno = state.tab === "errno";
     const row = (errno ? ERR : SYS)[i];
-    let h = '<tr class="row' + (row[0] === state.open ? " open" : "") + '" data-i="' + i + '"><th>' + esc(row[0]) + "</th>";
+    let h = '<tr class="row' + (row[0] === state.open ? " open" : "") + '" data-i="' + i + '"><th tabindex="0">' + esc(row[0]) + "</th>";
     if (errno) h += '<td class="desc">' + esc(errDesc(i)) + "</td>";
     return h + cells(row[1]) + "</tr>";
   }
@@ -342,6 +342,14 @@
   table.addEventListener("click", (e) => {
     const tr = e.target.closest("tr.row");
     if (!tr) return;
+    openRow(Number(tr.dataset.i));
+    writeHash();
+  });
+  // Keyboard: Tab to a row's name, Enter or Space opens (or closes) it.
+  table.addEventListener("keydown", (e) => {
+    const tr = e.target.closest("tr.row");
+    if (!tr || (e.key !== "Enter" && e.key !== " ")) return;
+    e.preventDefault();
     openRow(Number(tr.dataset.i));
     writeHash();
   });
