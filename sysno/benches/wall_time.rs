@@ -10,25 +10,18 @@ use std::time::{Duration, Instant};
 const WARMUP: usize = 20;
 const RUNS: usize = 300;
 
-fn median_wall_time(program: &str, args: &[&str]) -> Duration {
-    let run = || {
-        let t = Instant::now();
-        let status = Command::new(program)
-            .args(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .expect("the program runs");
-        let elapsed = t.elapsed();
-        assert!(status.success(), "{program} {args:?} failed");
-        elapsed
-    };
-    for _ in 0..WARMUP {
-        run();
-    }
-    let mut times: Vec<Duration> = (0..RUNS).map(|_| run()).collect();
-    times.sort_unstable();
-    times[RUNS / 2]
+/// One run of `program args`, its wall time.
+fn wall_time(program: &str, args: &[&str]) -> Duration {
+    let t = Instant::now();
+    let status = Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("the program runs");
+    let elapsed = t.elapsed();
+    assert!(status.success(), "{program} {args:?} failed");
+    elapsed
 }
 
 fn main() {
@@ -37,26 +30,41 @@ fn main() {
         return;
     }
     let sysno = env!("CARGO_BIN_EXE_sysno");
-    let baseline = median_wall_time("/bin/true", &[]);
-    println!(
-        "{:<40} median {:>7.3} ms  (baseline)",
-        "/bin/true",
-        baseline.as_secs_f64() * 1e3
-    );
-    for args in [
-        &["memfd_create"][..],
-        &["1", "--abi", "i386"],
-        &["errno", "EDEADLK"],
-        &["memfd_create", "--json"],
-        &["list", "--abi", "x86_64"],
-        &["--version"],
-    ] {
-        let t = median_wall_time(sysno, args);
+    let commands: Vec<(&str, Vec<&str>)> = vec![
+        ("/bin/true", vec![]),
+        (sysno, vec!["memfd_create"]),
+        (sysno, vec!["1", "--abi", "i386"]),
+        (sysno, vec!["errno", "EDEADLK"]),
+        (sysno, vec!["memfd_create", "--json"]),
+        (sysno, vec!["list", "--abi", "x86_64"]),
+        (sysno, vec!["--version"]),
+    ];
+    // Round-robin, so that a burst of load on this shared machine hits every command alike.
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); commands.len()];
+    for run in 0..WARMUP + RUNS {
+        for (i, (program, args)) in commands.iter().enumerate() {
+            let t = wall_time(program, args);
+            if run >= WARMUP {
+                times[i].push(t);
+            }
+        }
+    }
+    let medians: Vec<f64> = times
+        .iter_mut()
+        .map(|t| {
+            t.sort_unstable();
+            t[t.len() / 2].as_secs_f64() * 1e3
+        })
+        .collect();
+    for ((program, args), median) in commands.iter().zip(&medians) {
+        let name = if *program == sysno {
+            format!("sysno {}", args.join(" "))
+        } else {
+            program.to_string()
+        };
         println!(
-            "{:<40} median {:>7.3} ms  {:>5.2}x baseline",
-            format!("sysno {}", args.join(" ")),
-            t.as_secs_f64() * 1e3,
-            t.as_secs_f64() / baseline.as_secs_f64()
+            "{name:<40} median {median:>7.3} ms  {:>5.2}x /bin/true",
+            median / medians[0]
         );
     }
 }
