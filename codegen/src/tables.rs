@@ -68,7 +68,8 @@ impl LinuxVersion {
             3 => {
                 num(0) == Some(self.major)
                     && num(1) == Some(self.minor)
-                    && num(2) == Some(self.patch.min(255))
+                    // LINUX_VERSION_CODE caps the patch level at 255: 5.10.262 reads 5.10.255.
+                    && num(2).map(|p| p.min(255)) == Some(self.patch.min(255))
             }
             _ => false,
         }
@@ -808,6 +809,9 @@ mod tests {
             ("6.12".to_string(), "6.12.117".to_string())
         );
         assert!(v.matches("6.12.117") && !v.matches("6.12.116"));
+        let capped = LinuxVersion::from_code((5 << 16) + (10 << 8) + 255);
+        assert!(capped.matches("5.10.262") && capped.matches("5.10.255"));
+        assert!(!capped.matches("5.10.254"));
     }
 
     #[test]

@@ -3,11 +3,11 @@
 //!
 //! `syscalls-sys` has the syscall numbers and errno values of all 31 Linux syscall ABIs,
 //! generated from the kernel's own UAPI headers (Linux 7.3.4 for every ABI but the 31-bit
-//! `s390`, whose last table is Linux 6.12.117's: 6.19 removed it), the lookups between names
-//! and numbers, an [`Errno`] that names its code, and [`syscall!`], which issues a syscall
-//! with this crate's inline asm (as cheap as writing the asm by hand) on x86_64, x32, x86,
-//! aarch64, arm, riscv, loongarch64, powerpc, s390x, and on mips and sparc64 with
-//! `unstable-asm`; through `libc::syscall` elsewhere ([`BACKEND`] says which).
+//! `s390`, which 6.19 removed: 6.12.117, the newest source served that has it), the lookups
+//! between names and numbers, an [`Errno`] that names its code, and [`syscall!`], which
+//! issues a syscall with this crate's inline asm (as cheap as writing the asm by hand) on
+//! x86_64, x32, x86, aarch64, arm, riscv, loongarch64, powerpc, s390x, and on mips and
+//! sparc64 with `unstable-asm`; through `libc::syscall` elsewhere ([`BACKEND`] says which).
 //! `#![no_std]`, no required dependency.
 //!
 //! ```

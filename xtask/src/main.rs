@@ -1,6 +1,8 @@
 //! `cargo xtask`: the workspace's thin command line. Arguments are parsed here; everything
 //! else is `codegen`'s.
 
+mod site;
+
 use clap::{Args, Parser, Subcommand};
 use codegen::abi::ABIS;
 use codegen::committed::read_dir;
@@ -42,6 +44,9 @@ enum Command {
     /// Check that no syscall number in the tables generated into OLDER was reassigned in the
     /// committed tables (or in --newer DIR).
     Compare(CompareArgs),
+    /// Write the syscall table page, DIR/index.html: one self-contained file (no external
+    /// resource, works from file://) built from syscalls-sys's tables.
+    Site(SiteArgs),
     /// Everything CI checks, in order, stopping at the first failure: fmt, clippy, the
     /// workspace's tests on both syscall backends (which include `gen --check`), the
     /// renumbering checks against Linux 6.12 and the zig 7.2 headers, and the
@@ -130,6 +135,13 @@ struct CompareArgs {
 }
 
 #[derive(Debug, Args)]
+struct SiteArgs {
+    /// The folder to write index.html into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+}
+
+#[derive(Debug, Args)]
 struct TestArgs {
     /// Leave out the cross-architecture tests (a quick local run).
     #[arg(long)]
@@ -143,6 +155,10 @@ fn main() -> ExitCode {
         Command::Headers(args) => headers(&args),
         Command::Export(args) => export(&args),
         Command::Compare(args) => compare(&args),
+        Command::Site(args) => site::site(&args.out).map(|path| {
+            println!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }),
         Command::Test(args) => test(&args),
         Command::History(args) => history::run(&root(), args.check, args.quiet),
     };
@@ -459,6 +475,19 @@ fn test(args: &TestArgs) -> Result<ExitCode> {
         "tests (asm backend; includes gen --check)",
         &cargo,
         &["test", "--workspace"],
+    )?;
+    step(
+        "the syscall table page in headless Chromium",
+        &cargo,
+        &[
+            "test",
+            "-p",
+            "xtask",
+            "--test",
+            "site_browser",
+            "--",
+            "--ignored",
+        ],
     )?;
     step(
         "tests (libc backend)",
