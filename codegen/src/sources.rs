@@ -313,13 +313,16 @@ fn prepare_debian(
         .iter()
         .filter(|a| !stamp_matches(&root.join(a), &stamp))
         .collect();
-    if missing.is_empty() {
+    // The full source tree is an input too (syscall tables, definitions, `linux/errno.h`):
+    // it must be there, extracted by this version of the extraction, even when every arch's
+    // headers are cached.
+    let src = root.join("src");
+    let src_stamp = extraction_stamp(&source.artifact.sha256);
+    if missing.is_empty() && stamp_matches(&src, &src_stamp) {
         progress.step(format!("{prefix}: cached"));
         return Ok(root);
     }
     progress.step(format!("{prefix}:"));
-    let src = root.join("src");
-    let src_stamp = extraction_stamp(&source.artifact.sha256);
     if !stamp_matches(&src, &src_stamp) {
         let deb = ensure_artifact(&source.artifact, &cache.downloads(), progress)?;
         let t = std::time::Instant::now();

@@ -36,10 +36,14 @@ impl Signature {
     }
 }
 
-/// The signature of syscall `name` on `abi`.
-///
-/// A slot: syscalls-sys's `signatures` feature (`Abi::signature`, issue 11) is not on this
-/// branch's main yet; until it is, no syscall has one and the output says nothing of them.
-pub fn signature(_abi: &Abi, _name: &str) -> Option<Signature> {
-    None
+/// The signature of syscall `name` on `abi`, from syscalls-sys's `signatures` feature: `None`
+/// for names the ABI lacks, reserved numbers and the few entries whose parameters the kernel
+/// declares nowhere (codegen/signatures-unresolved.txt lists them).
+pub fn signature(abi: &Abi, name: &str) -> Option<Signature> {
+    let s = abi.signature(name)?;
+    Some(Signature {
+        entry: s.entry(),
+        args: s.args().map(|a| (a.name(), a.ty())).collect(),
+        registers: s.registers(),
+    })
 }

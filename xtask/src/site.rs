@@ -54,10 +54,15 @@ type Signature = (&'static str, usize, Vec<(&'static str, &'static str)>, bool);
 
 /// The signature of syscall `name` on `abi`, for the opened row.
 ///
-/// A slot: syscalls-sys's `signatures` feature (`Abi::signature`, issue 11) is not on main
-/// yet. Until it is, the data has no `sigs` and the page says signatures are not in them.
-fn signature(_abi: &Abi, _name: &str) -> Option<Signature> {
-    None
+/// From syscalls-sys's `signatures` feature; a reserved number (`sys_ni_syscall`) is shown as
+/// not implemented.
+fn signature(abi: &Abi, name: &str) -> Option<Signature> {
+    if abi.is_implemented(name) == Some(false) {
+        return Some(("", 0, Vec::new(), false));
+    }
+    let s = abi.signature(name)?;
+    let args = s.args().map(|a| (a.name(), a.ty())).collect();
+    Some((s.entry(), s.registers(), args, true))
 }
 
 /// The JSON document the page's script reads (shape documented in `xtask/site/app.js`).
