@@ -6,7 +6,9 @@
 //! tables); this file reads it. Without the feature none of it is compiled.
 
 use crate::sigdata::{ARGS, STRINGS, STRING_ENDS, TABLES};
+use crate::table::{str_cmp, str_eq};
 use crate::Abi;
+use core::cmp::Ordering;
 
 /// One ABI's packed signatures (layout: `sigdata.rs` in the generator).
 #[derive(Clone, Copy)]
@@ -60,42 +62,6 @@ const fn string(id: u16) -> &'static str {
     slice(STRINGS, start, u32_at(STRING_ENDS, 4 * i))
 }
 
-#[inline]
-const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
-/// -1, 0, 1 as `a` sorts before, with, after `b` (byte order).
-#[inline]
-const fn str_cmp(a: &str, b: &str) -> i8 {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let mut i = 0;
-    while i < a.len() && i < b.len() {
-        if a[i] != b[i] {
-            return if a[i] < b[i] { -1 } else { 1 };
-        }
-        i += 1;
-    }
-    if a.len() < b.len() {
-        -1
-    } else if a.len() > b.len() {
-        1
-    } else {
-        0
-    }
-}
-
 impl SignatureTable {
     #[inline]
     const fn len(&self) -> usize {
@@ -120,9 +86,9 @@ impl SignatureTable {
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             match str_cmp(self.name(mid), name) {
-                -1 => lo = mid + 1,
-                1 => hi = mid,
-                _ => return Some(8 * mid),
+                Ordering::Less => lo = mid + 1,
+                Ordering::Greater => hi = mid,
+                Ordering::Equal => return Some(8 * mid),
             }
         }
         None

@@ -443,10 +443,16 @@ const fn same_name(canonical: &str, given: &str) -> bool {
     true
 }
 
-/// `str` comparison in byte order, usable in `const fn`.
+/// Byte-order comparison of two strings, usable in `const fn` (the packed tables of every
+/// feature sort their names this way).
 #[inline]
-const fn str_cmp(a: &str, b: &str) -> Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+pub(crate) const fn str_cmp(a: &str, b: &str) -> Ordering {
+    bytes_cmp(a.as_bytes(), b.as_bytes())
+}
+
+/// Byte-order comparison of two byte strings, usable in `const fn`.
+#[inline]
+pub(crate) const fn bytes_cmp(a: &[u8], b: &[u8]) -> Ordering {
     let mut i = 0;
     while i < a.len() && i < b.len() {
         if a[i] != b[i] {
@@ -465,4 +471,11 @@ const fn str_cmp(a: &str, b: &str) -> Ordering {
     } else {
         Ordering::Equal
     }
+}
+
+/// Whether two strings are equal, usable in `const fn`.
+#[cfg(any(feature = "signatures", feature = "history"))]
+#[inline]
+pub(crate) const fn str_eq(a: &str, b: &str) -> bool {
+    matches!(str_cmp(a, b), Ordering::Equal)
 }
