@@ -73,38 +73,53 @@ pub fn evaluate_all(
     libclang: &Libclang,
     uapi: bool,
 ) -> Result<(Vec<AbiTables>, Option<Vec<UapiConstant>>)> {
-    let jobs = &inputs.abis;
+    let results = parallel_map(&inputs.abis, libclang, |i, (spec, tree)| {
+        evaluate_one(spec, tree, uapi && i == 0).abi(spec.name)
+    });
+    let mut tables = Vec::with_capacity(results.len());
+    let mut constants = None;
+    for result in results {
+        let (t, c) = result?;
+        tables.push(t);
+        constants = constants.or(c);
+    }
+    Ok((tables, constants))
+}
+
+/// `f` over every item, on up to four threads that each activate libclang (evaluations are
+/// independent translation units); results in item order.
+pub(crate) fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    libclang: &Libclang,
+    f: impl Fn(usize, &T) -> R + Sync,
+) -> Vec<R> {
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<AbiOutcome>>> =
-        Mutex::new((0..jobs.len()).map(|_| None).collect());
+    let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .clamp(1, 4)
-        .min(jobs.len().max(1));
+        .min(items.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
                 libclang.activate();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((spec, tree)) = jobs.get(i) else {
+                    let Some(item) = items.get(i) else {
                         break;
                     };
-                    let with_uapi = uapi && i == 0;
-                    let result = evaluate_one(spec, tree, with_uapi).abi(spec.name);
+                    let result = f(i, item);
                     results.lock().expect("workers do not panic holding it")[i] = Some(result);
                 }
             });
         }
     });
-    let mut tables = Vec::with_capacity(jobs.len());
-    let mut constants = None;
-    for result in results.into_inner().expect("workers are done") {
-        let (t, c) = result.expect("every job ran")?;
-        tables.push(t);
-        constants = constants.or(c);
-    }
-    Ok((tables, constants))
+    results
+        .into_inner()
+        .expect("workers are done")
+        .into_iter()
+        .map(|r| r.expect("every item ran"))
+        .collect()
 }
 
 /// One ABI's tables, and the UAPI constants when this ABI supplies them.

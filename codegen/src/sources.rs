@@ -253,7 +253,7 @@ fn prepare_zig(
     let wheel = ensure_artifact(&source.artifact, &cache.downloads(), progress)?;
     progress.step("  extracting the kernel headers from the wheel");
     fresh_dir(&root)?;
-    let count = extract_zig_headers(&wheel, &root)?;
+    let count = extract_zig_headers(&wheel, &root, |_| true)?;
     if count == 0 {
         return Err(
             Error::new("the wheel holds no lib/libc/include/*-linux-any headers").file(&wheel),
@@ -267,7 +267,14 @@ fn prepare_zig(
     Ok(root)
 }
 
-fn extract_zig_headers(wheel: &Path, root: &Path) -> Result<usize> {
+/// Extracts the header files of the wheel's `lib/libc/include/<arch>-linux-any` folders that
+/// `keep` accepts (it sees the path's components below `include/`, the `*-linux-any` folder
+/// first) into `root`; returns how many.
+pub(crate) fn extract_zig_headers(
+    wheel: &Path,
+    root: &Path,
+    keep: impl Fn(&[&str]) -> bool,
+) -> Result<usize> {
     let file = std::fs::File::open(wheel).map_err(|e| Error::io("open", wheel, e))?;
     let mut zip = zip::ZipArchive::new(file)
         .map_err(|e| Error::new(format!("not a wheel (zip): {e}")).file(wheel))?;
@@ -282,10 +289,9 @@ fn extract_zig_headers(wheel: &Path, root: &Path) -> Result<usize> {
         let Ok(rel) = name.strip_prefix("ziglang/lib/libc/include") else {
             continue;
         };
-        let Some(top) = rel.components().next().and_then(|c| c.as_os_str().to_str()) else {
-            continue;
-        };
-        if !top.ends_with("-linux-any") || !entry.is_file() {
+        let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
+        let in_arch_folder = parts.first().is_some_and(|top| top.ends_with("-linux-any"));
+        if !in_arch_folder || !entry.is_file() || !keep(&parts) {
             continue;
         }
         let dest = root.join(rel);

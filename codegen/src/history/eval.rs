@@ -15,8 +15,6 @@ use crate::tables::{LinuxVersion, Syscall};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 /// Bumped whenever the evaluation changes, so that cached results are redone.
 const EVAL_FORMAT: u32 = 2;
@@ -275,33 +273,10 @@ fn zig_version(include: &Path) -> Result<(u32, u32, u32)> {
 type Rows = Result<Vec<(String, u64)>>;
 
 fn run_jobs(jobs: &[Job<'_>], libclang: &Libclang, pinned: &str) -> Vec<(String, Rows)> {
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, String, Rows)>> = Mutex::new(Vec::new());
-    let workers = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .clamp(1, 4)
-        .min(jobs.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                libclang.activate();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else {
-                        break;
-                    };
-                    let r = evaluate_job(job, pinned).map_err(|e| e.abi(job.spec.name));
-                    results
-                        .lock()
-                        .expect("workers do not panic holding it")
-                        .push((i, job.spec.name.to_string(), r));
-                }
-            });
-        }
-    });
-    let mut out = results.into_inner().expect("workers are done");
-    out.sort_by_key(|(i, _, _)| *i);
-    out.into_iter().map(|(_, n, r)| (n, r)).collect()
+    crate::generate::parallel_map(jobs, libclang, |_, job| {
+        let rows = evaluate_job(job, pinned).map_err(|e| e.abi(job.spec.name));
+        (job.spec.name.to_string(), rows)
+    })
 }
 
 fn evaluate_job(job: &Job<'_>, pinned: &str) -> Result<Vec<(String, u64)>> {

@@ -143,38 +143,10 @@ fn extract_kernel(deb: &Path, dest: &Path) -> Result<()> {
 
 /// The `asm/`, `asm-generic/` and `linux/version.h` headers of every `*-linux-any` folder.
 fn extract_zig(wheel: &Path, dest: &Path) -> Result<()> {
-    let file = std::fs::File::open(wheel).map_err(|e| Error::io("open", wheel, e))?;
-    let mut zip = zip::ZipArchive::new(file)
-        .map_err(|e| Error::new(format!("not a wheel (zip): {e}")).file(wheel))?;
-    let mut count = 0;
-    for i in 0..zip.len() {
-        let mut entry = zip
-            .by_index(i)
-            .map_err(|e| Error::new(format!("corrupt wheel: {e}")).file(wheel))?;
-        let Some(name) = entry.enclosed_name() else {
-            continue;
-        };
-        let Ok(rel) = name.strip_prefix("ziglang/lib/libc/include") else {
-            continue;
-        };
-        let parts: Vec<&str> = rel.iter().filter_map(|c| c.to_str()).collect();
-        let wanted = match parts.as_slice() {
-            [top, dir, ..] if top.ends_with("-linux-any") => {
-                matches!(*dir, "asm" | "asm-generic")
-                    || (parts.len() == 3 && parts[1] == "linux" && parts[2] == "version.h")
-            }
-            _ => false,
-        };
-        if !wanted || !entry.is_file() {
-            continue;
-        }
-        let out = dest.join(rel);
-        std::fs::create_dir_all(out.parent().expect("a file has a parent"))
-            .map_err(|e| Error::io("create a folder for", &out, e))?;
-        let mut w = std::fs::File::create(&out).map_err(|e| Error::io("create", &out, e))?;
-        std::io::copy(&mut entry, &mut w).map_err(|e| Error::io("extract", &out, e))?;
-        count += 1;
-    }
+    let count = crate::sources::extract_zig_headers(wheel, dest, |parts| match parts {
+        [_, "asm" | "asm-generic", ..] | [_, "linux", "version.h"] => true,
+        _ => false,
+    })?;
     if count == 0 {
         return Err(Error::new("the wheel holds no */asm headers").file(wheel));
     }
