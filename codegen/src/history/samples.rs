@@ -143,9 +143,11 @@ fn extract_kernel(deb: &Path, dest: &Path) -> Result<()> {
 
 /// The `asm/`, `asm-generic/` and `linux/version.h` headers of every `*-linux-any` folder.
 fn extract_zig(wheel: &Path, dest: &Path) -> Result<()> {
-    let count = crate::sources::extract_zig_headers(wheel, dest, |parts| match parts {
-        [_, "asm" | "asm-generic", ..] | [_, "linux", "version.h"] => true,
-        _ => false,
+    let count = crate::sources::extract_zig_headers(wheel, dest, |parts| {
+        matches!(
+            parts,
+            [_, "asm" | "asm-generic", ..] | [_, "linux", "version.h"]
+        )
     })?;
     if count == 0 {
         return Err(Error::new("the wheel holds no */asm headers").file(wheel));
