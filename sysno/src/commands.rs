@@ -1,10 +1,11 @@
 //! The commands: each one resolves its queries against the tables and renders text or JSON.
 
 use crate::signature::{self, Signature};
+use crate::since::{history_from, interval_json, removed_text, since_json, since_text};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
-use syscalls_sys::{Abi, ABIS};
+use syscalls_sys::{Abi, LinuxVersion, Since, ABIS};
 
 /// Why a command printed nothing: an unknown name, number or ABI, with what to try instead.
 #[derive(Debug)]
@@ -172,6 +173,10 @@ struct Row<'a> {
     name: Option<&'static str>,
     number: Option<u64>,
     signature: Option<Signature>,
+    /// Since when the ABI has the syscall (the history's answer, also for a removed one).
+    since: Option<Since>,
+    /// `(last sampled version with it, first without it)` when the ABI lost the syscall.
+    removed: Option<(LinuxVersion, LinuxVersion)>,
 }
 
 /// `sysno NAME|NUMBER…`: each syscall's number, or each number's syscall, on every ABI.
@@ -189,6 +194,8 @@ pub fn lookup(queries: &[String], abis: &[&'static Abi], json: bool) -> Result<S
                         name: None,
                         number,
                         signature: number.and_then(|_| signature::signature(abi, name)),
+                        since: abi.introduced(name),
+                        removed: abi.removed(name),
                     }
                 }
                 Query::Number(nr) => {
@@ -200,6 +207,8 @@ pub fn lookup(queries: &[String], abis: &[&'static Abi], json: bool) -> Result<S
                         name,
                         number: Some(*nr),
                         signature: name.and_then(|name| signature::signature(abi, name)),
+                        since: name.and_then(|name| abi.introduced(name)),
+                        removed: None,
                     }
                 }
             })
@@ -233,6 +242,8 @@ pub fn lookup(queries: &[String], abis: &[&'static Abi], json: bool) -> Result<S
                             "name": name,
                             "number": number,
                             "signature": signature_json(row.signature.as_ref()),
+                            "since": since_json(row.since),
+                            "removed": interval_json(row.removed),
                         })
                     })
                     .collect();
@@ -253,14 +264,21 @@ pub fn lookup(queries: &[String], abis: &[&'static Abi], json: bool) -> Result<S
                     .map(|sig| sig.c_text(name))
                     .unwrap_or_else(|| name.clone());
                 let _ = writeln!(out, "{header}");
+                let sw = rows
+                    .iter()
+                    .filter(|r| r.number.is_some())
+                    .map(|r| since_text(r.since).len())
+                    .max()
+                    .unwrap_or(0);
                 for row in rows {
                     match row.number {
                         Some(nr) => {
                             let _ = write!(
                                 out,
-                                "  {:<w$}  {nr:>10}  {:<10}",
+                                "  {:<w$}  {nr:>10}  {:<10}  {:<sw$}",
                                 row.abi.name(),
-                                format!("{nr:#x}")
+                                format!("{nr:#x}"),
+                                since_text(row.since),
                             );
                             // Where the tables have signatures: the registers the call takes
                             // on this ABI, and its parameters where they differ from the header.
@@ -273,9 +291,13 @@ pub fn lookup(queries: &[String], abis: &[&'static Abi], json: bool) -> Result<S
                             out.push('\n');
                         }
                         None => {
+                            let why = match row.removed {
+                                Some(interval) => format!(": {}", removed_text(interval)),
+                                None => String::new(),
+                            };
                             let _ = writeln!(
                                 out,
-                                "  {:<w$}  {:>10}  (none on this ABI)",
+                                "  {:<w$}  {:>10}  (none on this ABI{why})",
                                 row.abi.name(),
                                 "-"
                             );
@@ -285,14 +307,25 @@ pub fn lookup(queries: &[String], abis: &[&'static Abi], json: bool) -> Result<S
             }
             Query::Number(nr) => {
                 let _ = writeln!(out, "{nr} ({nr:#x})");
-                for row in rows {
-                    let name = row.name.unwrap_or("-");
-                    let _ = match &row.signature {
-                        Some(sig) => {
-                            writeln!(out, "  {:<w$}  {}", row.abi.name(), sig.c_text(name))
+                // The name or its signature, then since when the ABI has it, aligned.
+                let texts: Vec<String> = rows
+                    .iter()
+                    .map(|row| {
+                        let name = row.name.unwrap_or("-");
+                        match &row.signature {
+                            Some(sig) => sig.c_text(name),
+                            None => name.to_string(),
                         }
-                        None => writeln!(out, "  {:<w$}  {name}", row.abi.name()),
-                    };
+                    })
+                    .collect();
+                let tw = texts.iter().map(String::len).max().unwrap_or(0);
+                for (row, text) in rows.iter().zip(&texts) {
+                    let _ = writeln!(
+                        out,
+                        "  {:<w$}  {text:<tw$}  {}",
+                        row.abi.name(),
+                        since_text(row.since)
+                    );
                 }
             }
         }
@@ -483,6 +516,7 @@ pub fn list(names: &[String], json: bool) -> Result<String> {
                     "name": name,
                     "number": number,
                     "signature": signature_json(signature::signature(abi, name).as_ref()),
+                    "since": since_json(abi.introduced(name)),
                 })
             })
             .collect();
@@ -515,6 +549,11 @@ pub fn abis(abis: &[&'static Abi], json: bool) -> Result<String> {
                     "syscalls": abi.syscalls().count(),
                     "errnos": abi.errnos().count(),
                     "native": Some(abi.name()) == native,
+                    "history": json!({
+                        "from": history_from(abi).map(|v| v.to_string()),
+                        "until": abi.history_until().map(|v| v.to_string()),
+                        "ends": interval_json(abi.ends()),
+                    }),
                     "other_names": abi.other_names(),
                     "audit_arches": abi.audit_arches()
                         .map(|(name, value)| json!({"name": name, "value": value}))
@@ -539,6 +578,8 @@ pub fn abis(abis: &[&'static Abi], json: bool) -> Result<String> {
             }
         })
         .collect();
+    let histories: Vec<String> = abis.iter().map(|abi| history_text(abi)).collect();
+    let hw = histories.iter().map(String::len).max().unwrap_or(0).max(7);
     let w = width(abis).max(3);
     let lw = abis
         .iter()
@@ -556,10 +597,10 @@ pub fn abis(abis: &[&'static Abi], json: bool) -> Result<String> {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<w$}  {:<lw$}  {:>8}  {:>6}  {:<aw$}  also called",
-        "ABI", "Linux", "syscalls", "errnos", "audit arches"
+        "{:<w$}  {:<lw$}  {:>8}  {:>6}  {:<hw$}  {:<aw$}  also called",
+        "ABI", "Linux", "syscalls", "errnos", "history", "audit arches"
     );
-    for (abi, arches) in abis.iter().zip(&arches) {
+    for ((abi, arches), history) in abis.iter().zip(&arches).zip(&histories) {
         let mut also = abi.other_names().join(",");
         if Some(abi.name()) == native {
             also.push_str(if also.is_empty() {
@@ -570,7 +611,7 @@ pub fn abis(abis: &[&'static Abi], json: bool) -> Result<String> {
         }
         let _ = writeln!(
             out,
-            "{:<w$}  {:<lw$}  {:>8}  {:>6}  {arches:<aw$}  {also}",
+            "{:<w$}  {:<lw$}  {:>8}  {:>6}  {history:<hw$}  {arches:<aw$}  {also}",
             abi.name(),
             abi.linux_version(),
             abi.syscalls().len(),
@@ -578,6 +619,19 @@ pub fn abis(abis: &[&'static Abi], json: bool) -> Result<String> {
         );
     }
     Ok(tidy(&out))
+}
+
+/// The sampled versions an ABI's history covers: `5.10..7.3`, `5.10..6.12, gone by 6.19`.
+fn history_text(abi: &Abi) -> String {
+    let mut text = match (history_from(abi), abi.history_until()) {
+        (Some(from), Some(until)) => format!("{from}..{until}"),
+        (None, Some(until)) => format!("..{until}"),
+        _ => "-".to_string(),
+    };
+    if let Some((_, gone)) = abi.ends() {
+        let _ = write!(text, ", gone by {gone}");
+    }
+    text
 }
 
 /// `sysno diff A B`: names only in A, only in B, and shared names numbered differently.

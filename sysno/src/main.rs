@@ -5,6 +5,7 @@
 
 mod commands;
 mod signature;
+mod since;
 
 use clap::{Parser, Subcommand};
 use std::io::{self, Write};
@@ -19,7 +20,7 @@ Examples:
   sysno errno EDEADLK              its number and description on every ABI
   sysno errno 35 --abi mips        which errno 35 is on mips o32
   sysno list --abi riscv64         every syscall of riscv64, in number order
-  sysno abis                       every ABI: Linux version, counts, audit arches
+  sysno abis                       every ABI: Linux version, counts, history, audit arches
   sysno diff x86_64 aarch64        names only in one of them, and numbers that differ
   sysno memfd_create --json        the same as JSON (shapes: `sysno help json`)
 
@@ -35,10 +36,24 @@ sysno NAME|NUMBER...  → an array, one element per query:
     \"results\": [{\"abi\": \"x86_64\", \"name\": \"memfd_create\", \"number\": 319,
                   \"signature\": null | {\"entry\": \"sys_memfd_create\",
                                          \"args\": [{\"name\": \"uname\", \"type\": \"const char *\"}, ...],
-                                         \"registers\": 2}},
-                 {\"abi\": \"alpha\", \"name\": \"memfd_create\", \"number\": null, \"signature\": null},
+                                         \"registers\": 2},
+                  \"since\": {\"by\": \"5.10\", \"generic\": \"3.17\"},
+                  \"removed\": null},
+                 {\"abi\": \"loongarch32\", \"name\": \"memfd_create\", \"number\": 279, ...,
+                  \"since\": {\"after\": \"6.12\", \"by\": \"6.19\"}, \"removed\": null},
                  ...]}]
   (a number query has \"name\": null where the ABI has no syscall with that number)
+
+  \"since\": since which Linux version the ABI has the syscall, from the kernels
+  `cargo xtask history` sampled (Linux 5.10 to 7.3) and the man pages (the same shape as
+  `cargo xtask export --json`); null where the history does not know it:
+    {\"exact\": \"5.6\"}                   the man pages' version, inside the sampled interval
+    {\"after\": \"6.13\", \"by\": \"6.19\"}    absent in the first sample, present in the second
+    {\"by\": \"5.10\", \"generic\": \"3.17\"}  present in the ABI's oldest sample; \"generic\" (when
+                                      known) is the man pages' version, not per ABI
+  It is also given for an ABI that lacks the syscall today but had it once.
+  \"removed\": {\"after\": \"6.12\", \"by\": \"6.19\"} when the ABI lost the syscall (last sample
+  with it, first without it); null otherwise.
 
 sysno errno NAME|NUMBER...  → an array, one element per query:
   [{\"query\": \"EDEADLK\",
@@ -46,11 +61,16 @@ sysno errno NAME|NUMBER...  → an array, one element per query:
                   \"description\": \"Resource deadlock would occur\"}, ...]}]
 
 sysno list --abi A  → {\"abi\": \"x86_64\", \"linux_version\": \"7.3\",
-                       \"syscalls\": [{\"name\": \"read\", \"number\": 0, \"signature\": null}, ...]}
+                       \"syscalls\": [{\"name\": \"read\", \"number\": 0, \"signature\": null,
+                                     \"since\": {\"by\": \"5.10\"}}, ...]}
 
 sysno abis  → [{\"name\": \"x86_64\", \"linux_version\": \"7.3\", \"syscalls\": 385, \"errnos\": 136,
                \"native\": true, \"other_names\": [\"amd64\"],
+               \"history\": {\"from\": \"5.10\", \"until\": \"7.3\", \"ends\": null},
                \"audit_arches\": [{\"name\": \"AUDIT_ARCH_X86_64\", \"value\": 3221225534}]}, ...]
+
+  (\"history\": the first and last sampled Linux versions that have the ABI, and
+   \"ends\": {\"after\": \"6.13\", \"by\": \"7.2\"} when the kernel dropped it)
 
 sysno diff A B  → {\"a\": \"x86_64\", \"b\": \"aarch64\",
                    \"only_in_a\": [{\"name\": \"fork\", \"number\": 57}, ...],

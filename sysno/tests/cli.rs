@@ -2,6 +2,7 @@
 //! (and, for the host's ABI, against the libc crate, which we did not write).
 
 use serde_json::Value;
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::process::{Command, Output, Stdio};
 use syscalls_sys::{abi, ABIS};
@@ -320,4 +321,187 @@ fn help_has_examples_and_the_json_shapes() {
     assert!(shapes.contains("\"only_in_a\""));
     let out = sysno(&[]);
     assert_eq!(out.status.code(), Some(2), "no arguments: usage");
+}
+
+/// `Abi::introduced` as JSON, written here again so that the CLI's shape is checked against
+/// the shape `cargo xtask export --json` documents, not against the CLI's own code.
+fn expected_since(abi: &syscalls_sys::Abi, name: &str) -> Value {
+    use syscalls_sys::Since;
+    match abi.introduced(name) {
+        None => Value::Null,
+        Some(Since::Exact(v)) => serde_json::json!({"exact": v.to_string()}),
+        Some(Since::Range { after, by }) => {
+            serde_json::json!({"after": after.to_string(), "by": by.to_string()})
+        }
+        Some(Since::AtOrBefore { by, generic: None }) => {
+            serde_json::json!({"by": by.to_string()})
+        }
+        Some(Since::AtOrBefore {
+            by,
+            generic: Some(g),
+        }) => serde_json::json!({"by": by.to_string(), "generic": g.to_string()}),
+    }
+}
+
+#[test]
+fn since_in_json_is_the_crates_history_for_every_name_on_every_abi() {
+    let names: BTreeSet<&str> = ABIS
+        .iter()
+        .flat_map(|abi| abi.syscalls().map(|(name, _)| name))
+        .collect();
+    let mut args: Vec<&str> = names.iter().copied().collect();
+    args.push("--json");
+    let v: Value = serde_json::from_str(&stdout(&args)).unwrap();
+    let (mut known, mut absent_unknown, mut removed) = (0, 0, 0);
+    for (q, name) in v.as_array().unwrap().iter().zip(&names) {
+        assert_eq!(q["query"], *name);
+        for (r, abi) in q["results"].as_array().unwrap().iter().zip(ABIS) {
+            assert_eq!(r["abi"], abi.name());
+            let want = expected_since(abi, name);
+            assert_eq!(r["since"], want, "{name} on {}", abi.name());
+            if abi.syscall_number(name).is_some() {
+                // Every syscall of every ABI has a history entry.
+                assert!(!want.is_null(), "{name} on {} has no since", abi.name());
+                known += 1;
+            } else if want.is_null() {
+                absent_unknown += 1;
+            }
+            let gone = abi
+                .removed(name)
+                .map(|(a, b)| serde_json::json!({"after": a.to_string(), "by": b.to_string()}))
+                .unwrap_or(Value::Null);
+            assert_eq!(r["removed"], gone, "{name} on {}", abi.name());
+            removed += usize::from(!gone.is_null());
+        }
+    }
+    assert_eq!(
+        known,
+        ABIS.iter().map(|abi| abi.syscalls().len()).sum::<usize>()
+    );
+    assert!(absent_unknown > 0, "some ABIs lack some syscalls");
+    eprintln!("{known} known, {absent_unknown} absent, {removed} removed");
+}
+
+#[test]
+fn since_in_text_is_the_crates_history_and_absent_calls_have_none() {
+    let abis = ["x86_64", "aarch64", "loongarch32", "s390", "sh", "alpha"];
+    let calls = [
+        "memfd_create",
+        "futex_waitv",
+        "cachestat",
+        "fchroot",
+        "clone3",
+    ];
+    let mut args: Vec<&str> = calls.to_vec();
+    let abi_list = abis.join(",");
+    args.extend(["--abi", &abi_list]);
+    let text = stdout(&args);
+    let blocks: Vec<&str> = text.lines().collect();
+    // One header line per call, then one row per ABI.
+    assert_eq!(blocks.len(), calls.len() * (abis.len() + 1), "{text}");
+    let mut absent = 0;
+    for (call, block) in calls.iter().zip(blocks.chunks(abis.len() + 1)) {
+        assert!(block[0].starts_with(call), "{text}");
+        for (line, name) in block[1..].iter().zip(abis) {
+            let abi = syscalls_sys::Abi::by_name(name).unwrap();
+            assert!(line.trim_start().starts_with(abi.name()), "{line}");
+            match (abi.syscall_number(call), abi.introduced(call)) {
+                (Some(_), Some(since)) => {
+                    let want = format!("since {since} ");
+                    assert!(
+                        line.contains(&want) || line.trim_end().ends_with(want.trim_end()),
+                        "{call} on {name}: want `{want}` in `{line}`"
+                    );
+                }
+                (Some(_), None) => panic!("{call} on {name} has no history"),
+                (None, _) => {
+                    absent += 1;
+                    assert!(line.contains("(none on this ABI"), "{line}");
+                    assert!(!line.contains("since"), "{line}");
+                }
+            }
+        }
+    }
+    assert!(absent > 0, "clone3 is absent on sh: {text}");
+    // Known facts, from the man pages' HISTORY and the sampled kernels (issue 14).
+    let x86_64 = stdout(&[
+        "futex_waitv",
+        "cachestat",
+        "fchroot",
+        "memfd_create",
+        "-a",
+        "x86_64",
+    ]);
+    for want in [
+        "since 5.16",
+        "since 6.5",
+        "since after 7.2, by 7.3",
+        "since <= 5.10 (generic 3.17)",
+    ] {
+        assert!(x86_64.contains(want), "{want} in {x86_64}");
+    }
+}
+
+#[test]
+fn a_number_query_says_since_when_too() {
+    let text = stdout(&["0x1c1", "--abi", "x86_64,aarch64"]);
+    for (line, abi) in rows(&text)
+        .iter()
+        .zip([abi::x86_64::ABI, abi::aarch64::ABI])
+    {
+        let name = abi.syscall_name(0x1c1).unwrap();
+        assert!(line.1.starts_with(name), "{text}");
+        let since = abi.introduced(name).unwrap();
+        assert!(line.1.ends_with(&format!("since {since}")), "{text}");
+    }
+}
+
+#[test]
+fn abis_say_how_far_each_history_goes() {
+    let v = json(&["abis"]);
+    for (a, abi) in v.as_array().unwrap().iter().zip(ABIS) {
+        assert_eq!(
+            a["history"]["until"].as_str(),
+            abi.history_until().map(|v| v.to_string()).as_deref(),
+            "{}",
+            abi.name()
+        );
+        let ends = abi
+            .ends()
+            .map(|(x, y)| serde_json::json!({"after": x.to_string(), "by": y.to_string()}))
+            .unwrap_or(Value::Null);
+        assert_eq!(a["history"]["ends"], ends, "{}", abi.name());
+    }
+    // s390's 31-bit ABI is gone from recent kernels; x86_64 goes on.
+    assert!(abi::s390::ABI.ends().is_some());
+    assert!(abi::x86_64::ABI.ends().is_none());
+    let text = stdout(&["abis"]);
+    let s390 = text.lines().find(|l| l.starts_with("s390 ")).unwrap();
+    let (_, gone) = abi::s390::ABI.ends().unwrap();
+    assert!(s390.contains(&format!("gone by {gone}")), "{s390}");
+}
+
+#[test]
+fn a_removed_syscall_says_when_it_went() {
+    // Every (ABI, syscall) the history says was removed; csky and hexagon lost
+    // sync_file_range (they have sync_file_range2), per the sampled kernels.
+    let names: BTreeSet<&str> = ABIS
+        .iter()
+        .flat_map(|abi| abi.syscalls().map(|(name, _)| name))
+        .collect();
+    let mut seen = 0;
+    for abi in ABIS {
+        for name in &names {
+            let Some((last, gone)) = abi.removed(name) else {
+                continue;
+            };
+            assert_eq!(abi.syscall_number(name), None, "{name} on {}", abi.name());
+            let text = stdout(&[name, "--abi", "x86_64", "--abi", abi.name()]);
+            let want = format!("(none on this ABI: last seen in {last}, gone by {gone})");
+            assert!(text.contains(&want), "{want} in {text}");
+            seen += 1;
+        }
+    }
+    assert!(seen > 0, "the history records some removals");
+    assert!(abi::csky::ABI.removed("sync_file_range").is_some());
 }
