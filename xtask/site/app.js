@@ -16,7 +16,9 @@
   ABIS.forEach((a, i) => {
     for (const n of [a.name].concat(a.other_names)) if (!INDEX.has(spelling(n))) INDEX.set(spelling(n), i);
   });
-  const SYS = D.syscalls; // [name, numbers[], signature indices[] (when present)]
+  // [name, numbers[], signature indices[] or null, since: an index into D.since for every ABI
+  // that has the syscall, or one index (or null) per ABI]
+  const SYS = D.syscalls;
   const ERR = D.errnos; // [name, codes[], description indices[]]
   const $ = (id) => document.getElementById(id);
   const table = $("table");
@@ -209,17 +211,18 @@
   });
 
   function renderAbis() {
-    let h = "<thead><tr><th>ABI</th><th>Linux</th><th>syscalls</th><th>errno names</th><th>audit arches</th><th>also called</th></tr></thead><tbody>";
+    let h = "<thead><tr><th>ABI</th><th>Linux</th><th>syscalls</th><th>errno names</th><th>audit arches</th><th>also called</th><th>history</th></tr></thead><tbody>";
     for (const a of ABIS) {
       const audit = a.audit.length
         ? a.audit.map(([n, v]) => esc(n) + " = " + hex(v)).join("<br>")
         : "–";
-      h += "<tr><th>" + esc(a.name) + "</th><td>" + esc(a.linux) + "</td><td>" + a.syscalls + "</td><td>" + a.errnos + "</td><td>" + audit + "</td><td>" + esc(a.other_names.join(", ")) + "</td></tr>";
+      h += "<tr><th>" + esc(a.name) + "</th><td>" + esc(a.linux) + "</td><td>" + a.syscalls + "</td><td>" + a.errnos + "</td><td>" + audit + "</td><td>" + esc(a.other_names.join(", ")) + "</td><td>" + esc(a.history || "") + "</td></tr>";
     }
     table.innerHTML = h + "</tbody>";
     renderDetail();
     $("count").textContent = ABIS.length + " ABIs";
-    $("legend").textContent = "Each ABI's tables come from the UAPI headers of the Linux version shown; audit arches are the values seccomp_data.arch carries; other names are the spellings of Debian, Go, libseccomp and LLVM/Rust targets (#abi= takes them too).";
+    $("legend").textContent = "Each ABI's tables come from the UAPI headers of the Linux version shown; audit arches are the values seccomp_data.arch carries; other names are the spellings of Debian, Go, libseccomp and LLVM/Rust targets (#abi= takes them too)." +
+      (D.samples ? " History: the Linux versions sampled for “since” (Linux " + D.samples.join(", ") + ") that have the ABI." : "");
   }
 
   // ---- an opened row: every ABI's number and, when the data has them, the signatures ----
@@ -256,9 +259,26 @@
     }
     h += '<div class="grid">';
     row[1].forEach((v, c) => {
-      h += v === null ? '<span class="m">' + esc(NAMES[c]) + " –</span>" : "<span>" + esc(NAMES[c]) + " " + v + " (" + hex(v) + ")</span>";
+      const since = errno ? null : sinceOf(row, c);
+      const gone = errno || !D.removed || !D.removed[row[0]] ? null : D.removed[row[0]][c];
+      const note = gone ? '<span class="since">' + esc(gone) + "</span>" : since ? '<span class="since">since ' + esc(since) + "</span>" : "";
+      h += v === null
+        ? '<span class="m" data-abi="' + esc(NAMES[c]) + '">' + esc(NAMES[c]) + " –" + note + "</span>"
+        : '<span data-abi="' + esc(NAMES[c]) + '">' + esc(NAMES[c]) + " " + v + " (" + hex(v) + ")" + note + "</span>";
     });
-    return h + "</div>";
+    h += "</div>";
+    if (!errno && D.samples)
+      h += '<p class="note">Since: the man pages\' version where it falls between the sampled kernels (Linux ' + esc(D.samples.join(", ")) +
+        '), else the interval between the last sample without the syscall and the first with it; “<=” means present in the ABI\'s oldest sample (“generic”: the man pages\' version, the first architecture\'s).</p>';
+    return h;
+  }
+
+  // Since when ABI `c` has the syscall of `row` (Abi::introduced, as text), or null.
+  function sinceOf(row, c) {
+    const s = row[3];
+    if (s === undefined || !D.since) return null;
+    const i = typeof s === "number" ? (row[1][c] === null ? null : s) : s[c];
+    return i === null ? null : D.since[i];
   }
 
   // The opened row's details live in a panel below the table (the table itself is virtual).

@@ -9,7 +9,7 @@ use codegen::fsutil::write_atomic;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use syscalls_sys::{Abi, ABIS};
+use syscalls_sys::{history_samples, Abi, LinuxVersion, Since, ABIS};
 
 const TEMPLATE: &str = include_str!("../site/index.html");
 const STYLE: &str = include_str!("../site/style.css");
@@ -65,6 +65,29 @@ fn signature(abi: &Abi, name: &str) -> Option<Signature> {
     Some((s.entry(), s.registers(), args, true))
 }
 
+/// The sampled versions `abi`'s history covers, as the ABI tab shows them: `5.10–7.3`, and
+/// `, gone by 7.2` when the kernel dropped the ABI.
+fn history_span(abi: &Abi) -> String {
+    // The first sample with the ABI: the `by` of its oldest answers (at-or-before, or the
+    // interval of an ABI newer than the oldest sample).
+    let first: Option<LinuxVersion> = abi
+        .syscalls()
+        .filter_map(|(name, _)| match abi.introduced(name)? {
+            Since::Exact(_) => None,
+            Since::Range { by, .. } | Since::AtOrBefore { by, .. } => Some(by),
+        })
+        .min();
+    let mut text = match (first, abi.history_until()) {
+        (Some(first), Some(last)) => format!("{first}\u{2013}{last}"),
+        (None, Some(last)) => format!("\u{2013}{last}"),
+        _ => String::new(),
+    };
+    if let Some((_, gone)) = abi.ends() {
+        text.push_str(&format!(", gone by {gone}"));
+    }
+    text
+}
+
 /// The JSON document the page's script reads (shape documented in `xtask/site/app.js`).
 pub fn page_data() -> Value {
     let abis: Vec<Value> = ABIS
@@ -76,6 +99,7 @@ pub fn page_data() -> Value {
                 "syscalls": abi.syscalls().len(),
                 "errnos": abi.errnos().len(),
                 "other_names": abi.other_names(),
+                "history": history_span(abi),
                 "audit": abi
                     .audit_arches()
                     .map(|(name, value)| json!([name, value]))
@@ -92,6 +116,11 @@ pub fn page_data() -> Value {
     let mut sig_pool: Vec<Value> = Vec::new();
     let mut sig_index: BTreeMap<String, usize> = BTreeMap::new();
     let mut any_signature = false;
+    // Since when each ABI has each syscall (`Abi::introduced`, shown as its Display), pooled;
+    // a row keeps one index when every ABI with the syscall has the same answer (and only
+    // those), else one index (or null) per ABI.
+    let mut since_pool: Vec<String> = Vec::new();
+    let mut removed: BTreeMap<&str, Value> = BTreeMap::new();
     let syscall_rows: Vec<Value> = names
         .iter()
         .map(|name| {
@@ -112,11 +141,44 @@ pub fn page_data() -> Value {
                     Some(i)
                 })
                 .collect();
-            if sigs.iter().any(Option::is_some) {
-                json!([name, numbers, sigs])
-            } else {
-                json!([name, numbers])
+            let since: Vec<Option<usize>> = ABIS
+                .iter()
+                .map(|abi| {
+                    let text = abi.introduced(name)?.to_string();
+                    Some(match since_pool.iter().position(|s| *s == text) {
+                        Some(i) => i,
+                        None => {
+                            since_pool.push(text);
+                            since_pool.len() - 1
+                        }
+                    })
+                })
+                .collect();
+            let gone: Vec<Value> = ABIS
+                .iter()
+                .map(|abi| match abi.removed(name) {
+                    Some((last, gone)) => json!(format!("last seen in {last}, gone by {gone}")),
+                    None => Value::Null,
+                })
+                .collect();
+            if gone.iter().any(|g| !g.is_null()) {
+                removed.insert(name, Value::Array(gone));
             }
+            let first = since.iter().flatten().next().copied();
+            let uniform = since
+                .iter()
+                .zip(&numbers)
+                .all(|(s, n)| s.is_some() == n.is_some() && (s.is_none() || *s == first));
+            let since = match first {
+                Some(i) if uniform => json!(i),
+                _ => json!(since),
+            };
+            let sigs = if sigs.iter().any(Option::is_some) {
+                json!(sigs)
+            } else {
+                Value::Null
+            };
+            json!([name, numbers, sigs, since])
         })
         .collect();
 
@@ -160,6 +222,9 @@ pub fn page_data() -> Value {
         "syscalls": syscall_rows,
         "errnos": errno_rows,
         "descs": descs,
+        "since": since_pool,
+        "removed": removed,
+        "samples": history_samples().map(|v| v.to_string()).collect::<Vec<_>>(),
     });
     if any_signature {
         data["sigs"] = Value::Array(sig_pool);

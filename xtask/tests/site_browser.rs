@@ -414,6 +414,42 @@ async fn exercise(client: &Client, page: &Path, out: &Path) -> Result<(), String
     }
     let png = client.screenshot().await.map_err(|e| e.to_string())?;
     std::fs::write(out.join("screenshot.png"), png).unwrap();
+    check_since(client, "memfd_create").await;
+
+    // Since when each ABI has a few syscalls (issue 14's examples, and one an ABI lost),
+    // against the crate's own Abi::introduced and Abi::removed.
+    for name in [
+        "futex_waitv",
+        "cachestat",
+        "fchroot",
+        "clone3",
+        "sync_file_range",
+    ] {
+        client
+            .goto(&format!("{url}#q={name}&open={name}"))
+            .await
+            .map_err(|e| e.to_string())?;
+        check_since(client, name).await;
+    }
+    client
+        .goto(&format!("{url}#q=memfd&open=memfd_create"))
+        .await
+        .map_err(|e| e.to_string())?;
+    wait_until(
+        client,
+        "document.querySelector('#detail h2') && document.querySelector('#detail h2').textContent === 'memfd_create'",
+    )
+    .await;
+    let row = client
+        .find(Locator::XPath(
+            "//table[@id='table']//tr[contains(@class,'row')]/th[text()='memfd_create']",
+        ))
+        .await
+        .map_err(|e| e.to_string())?;
+    row.click().await.map_err(|e| e.to_string())?;
+    wait_until(client, "document.getElementById('detail').hidden").await;
+    row.click().await.map_err(|e| e.to_string())?;
+    wait_until(client, "!document.getElementById('detail').hidden").await;
 
     // The keyboard closes it again (Enter on the focused name).
     row.send_keys("\u{E007}").await.map_err(|e| e.to_string())?;
@@ -478,6 +514,38 @@ async fn exercise(client: &Client, page: &Path, out: &Path) -> Result<(), String
         serde_json::from_value::<Vec<[String; 4]>>(abis).unwrap(),
         expected
     );
+    // …and how far each one's history goes, with the sampled versions in the legend.
+    let history = js(
+        client,
+        "return Array.from(document.querySelectorAll('#table tbody tr'), r => r.cells[6].textContent);",
+    )
+    .await;
+    for (text, abi) in history.as_array().unwrap().iter().zip(ABIS) {
+        let text = text.as_str().unwrap();
+        let until = abi.history_until().expect("every ABI has a history");
+        let span = text.split(',').next().unwrap();
+        assert!(
+            span.ends_with(&format!("\u{2013}{until}")),
+            "{}: {text}",
+            abi.name()
+        );
+        match abi.ends() {
+            Some((_, gone)) => assert!(text.ends_with(&format!(", gone by {gone}")), "{text}"),
+            None => assert!(!text.contains("gone"), "{text}"),
+        }
+    }
+    let legend = js(
+        client,
+        "return document.getElementById('legend').textContent;",
+    )
+    .await;
+    let samples: Vec<String> = syscalls_sys::history_samples()
+        .map(|v| v.to_string())
+        .collect();
+    assert!(
+        legend.as_str().unwrap().contains(&samples.join(", ")),
+        "{legend}"
+    );
 
     // Timings first, at the desktop size (31 columns).
     let timings = measure(client, &url, page, &first, &keystrokes).await?;
@@ -526,6 +594,41 @@ async fn exercise(client: &Client, page: &Path, out: &Path) -> Result<(), String
 
 /// Loads to measure, besides the first: each is a fresh document, typing "memfd" once.
 const MORE_LOADS: usize = 6;
+
+/// The opened row `name`'s details: each ABI's "since" (or when the ABI lost the syscall) is
+/// what syscalls-sys's history says.
+async fn check_since(client: &Client, name: &str) {
+    wait_until(
+        client,
+        &format!(
+            "document.querySelector('#detail h2') && document.querySelector('#detail h2').textContent === '{name}'"
+        ),
+    )
+    .await;
+    let shown = js(
+        client,
+        "return Array.from(document.querySelectorAll('#detail .grid > span'),
+           s => [s.dataset.abi, s.querySelector('.since') ? s.querySelector('.since').textContent : null]);",
+    )
+    .await;
+    let shown: Vec<(String, Option<String>)> = serde_json::from_value(shown).unwrap();
+    assert_eq!(shown.len(), ABIS.len(), "{name}: {shown:?}");
+    let mut known = 0;
+    for ((abi_name, since), abi) in shown.iter().zip(ABIS) {
+        assert_eq!(abi_name, abi.name());
+        let expected = match (abi.removed(name), abi.introduced(name)) {
+            (Some((last, gone)), _) => Some(format!("last seen in {last}, gone by {gone}")),
+            (None, Some(s)) => Some(format!("since {s}")),
+            (None, None) => None,
+        };
+        assert_eq!(*since, expected, "{name} on {}", abi.name());
+        if abi.syscall_number(name).is_some() {
+            assert!(since.is_some(), "{name} on {} has a since", abi.name());
+            known += 1;
+        }
+    }
+    assert!(known > 0, "{name} exists somewhere");
+}
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
