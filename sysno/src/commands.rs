@@ -195,7 +195,7 @@ pub fn lookup(queries: &[String], abis: &[&'static Abi], json: bool) -> Result<S
                         number,
                         signature: number.and_then(|_| signature::signature(abi, name)),
                         since: abi.introduced(name),
-                        removed: abi.removed(name),
+                        removed: number.map_or_else(|| abi.removed(name), |_| None),
                     }
                 }
                 Query::Number(nr) => {
