@@ -57,6 +57,10 @@ pub fn render_all(
     }
     files.insert(PathBuf::from("abi/shared.rs"), render_shared(tables, &plan));
     files.insert(PathBuf::from("abi/mod.rs"), render_index(specs, tables));
+    files.insert(
+        PathBuf::from("abi/native_errno.rs"),
+        render_native_errno(specs, tables, &plan),
+    );
     if let Some((constants, from)) = uapi {
         files.insert(PathBuf::from("uapi.rs"), render_uapi(constants, from));
     }
@@ -429,12 +433,14 @@ pub fn render_shared(tables: &[AbiTables], plan: &SharingPlan) -> String {
             descriptions.push(char::from(DESCRIPTION_SEPARATOR));
         }
         let starts = Literal::byte_string(&starts);
+        let internal = Literal::byte_string(&internal_bitmap(errnos));
         quote! {
             #d
             pub(crate) const #ident: ErrnoTable = ErrnoTable {
                 codes: #codes,
                 descriptions: #descriptions,
                 description_starts: #starts,
+                kernel_internal: #internal,
             };
         }
     });
@@ -473,6 +479,69 @@ pub fn render_shared(tables: &[AbiTables], plan: &SharingPlan) -> String {
         }
 
         #(#groups)*
+    };
+    header(&sources_text(tables)) + &unparse(tokens)
+}
+
+/// Bit `i` (of byte `i / 8`, least significant first) set when errno entry `i` is
+/// kernel-internal.
+pub fn internal_bitmap(errnos: &[Errno]) -> Vec<u8> {
+    let mut bits = vec![0u8; errnos.len().div_ceil(8)];
+    for (i, e) in errnos.iter().enumerate() {
+        if e.kernel_internal {
+            bits[i / 8] |= 1 << (i % 8);
+        }
+    }
+    bits
+}
+
+/// `abi/native_errno.rs`: `Errno`'s associated constants (`Errno::EBADF`), one `impl` per
+/// distinct errno table that is some target's native one, each under the `cfg` of the ABIs
+/// that use it.
+pub fn render_native_errno(specs: &[AbiSpec], tables: &[AbiTables], plan: &SharingPlan) -> String {
+    let os = quote!(any(target_os = "linux", target_os = "android"));
+    let impls = plan
+        .errno_tables
+        .iter()
+        .enumerate()
+        .filter_map(|(k, errnos)| {
+            let cfgs: Vec<TokenStream> = tables
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| plan.errno_table_of[i] == k)
+                .filter_map(|(_, t)| specs.iter().find(|s| s.name == t.abi).and_then(native_cfg))
+                .collect();
+            if cfgs.is_empty() {
+                return None;
+            }
+            let consts = errnos.iter().map(|e| {
+                let ident = format_ident!("{}", e.name);
+                let code = Literal::i32_unsuffixed(e.code);
+                let d = if e.description.is_empty() {
+                    doc(&format!("`{}`.", e.name))
+                } else {
+                    doc(&format!("`{}`: {}.", e.name, e.description))
+                };
+                quote!(#d pub const #ident: Errno = Errno::from_kernel(#code);)
+            });
+            Some(quote! {
+                #[cfg(all(#os, any(#(#cfgs),*)))]
+                impl Errno {
+                    #(#consts)*
+                }
+            })
+        });
+    let docs = [
+        doc("The error codes of the target's native ABI as `Errno` constants (`Errno::EBADF`)."),
+        doc("One `impl` per errno table that is some target's native one."),
+    ];
+    let module_doc = docs.iter().map(inner_doc);
+    let tokens = quote! {
+        #(#module_doc)*
+        #![allow(non_upper_case_globals)]
+        use crate::Errno;
+
+        #(#impls)*
     };
     header(&sources_text(tables)) + &unparse(tokens)
 }
@@ -553,6 +622,7 @@ pub fn render_index(specs: &[AbiSpec], tables: &[AbiTables]) -> String {
         .iter()
         .map(|(cfg, m)| quote!(#[cfg(all(#os, #cfg))] pub use self::#m as native;));
     let any_native = natives.iter().map(|(cfg, _)| cfg);
+    let any_native2 = any_native.clone();
     let audit_arch_doc = [
         doc("The audit arch the kernel reports for this target's syscalls (`seccomp_data.arch`,"),
         doc("`PTRACE_GET_SYSCALL_INFO`): one of the native ABI's [`Abi::audit_arches`], chosen"),
@@ -594,6 +664,9 @@ pub fn render_index(specs: &[AbiSpec], tables: &[AbiTables]) -> String {
 
         #[rustfmt::skip]
         mod shared;
+        #[cfg(all(#os, any(#(#any_native2),*)))]
+        #[rustfmt::skip]
+        mod native_errno;
         #(#[rustfmt::skip] pub mod #mods;)*
 
         #abis_doc
@@ -675,16 +748,19 @@ pub(crate) mod tests {
                     name: "EPERM".into(),
                     code: 1,
                     description: "Operation not permitted".into(),
+                    kernel_internal: false,
                 },
                 Errno {
                     name: "EAGAIN".into(),
                     code: 11,
                     description: "Try again \"quoted\"".into(),
+                    kernel_internal: false,
                 },
                 Errno {
                     name: "EWOULDBLOCK".into(),
                     code: 11,
                     description: "Operation would block".into(),
+                    kernel_internal: false,
                 },
             ],
             audit_arches: vec![AuditArchValue {

@@ -90,21 +90,24 @@
 //!
 //! // SAFETY: closing fd -1 touches no memory and no descriptor anyone owns.
 //! let err = unsafe { syscall!(SYS_close, -1) }.unwrap_err();
-//! assert_eq!(err, Errno::from_raw(EBADF));
+//! assert_eq!(err, Errno::EBADF);
 //! assert_eq!(err.name(), Some("EBADF"));
 //! assert_eq!(err.to_string(), "EBADF: Bad file number");
 //! ```
 //!
 //! # Features
 //!
-//! - `std`: `impl std::error::Error for Errno`.
+//! - `std`: `impl std::error::Error for Errno`, `From<Errno> for std::io::Error` (so `?` works
+//!   in functions returning `std::io::Result`; the kind and `raw_os_error` are kept) and
+//!   `Errno::last()` (the C `errno`).
 //! - `libc`: issue syscalls through `libc::syscall` instead of inline asm, on every target.
 //!   Targets without an asm backend always do, and depend on `libc` for it.
 //! - `unstable-asm`: use the inline-asm backend on mips (o32, n32, n64) and sparc64 too,
 //!   whose `asm!` is still unstable: needs a nightly compiler. Without it they use libc.
 //!
 //! `asm!` became stable on loongarch64 in Rust 1.72, on s390x in 1.84 and on powerpc in
-//! 1.95; older compilers there need the `libc` feature (elsewhere the MSRV is 1.71).
+//! 1.95; older compilers there need the `libc` feature (elsewhere the MSRV is 1.78, for
+//! `#[diagnostic::on_unimplemented]`).
 #![no_std]
 #![deny(missing_docs)]
 // mips and sparc64 asm! is unstable: only the opt-in `unstable-asm` feature (a nightly

@@ -29,12 +29,14 @@ pub(crate) struct Table {
 }
 
 /// An errno table: names and codes as a [`Table`], plus each code's description (in the same
-/// entry order, each followed by a newline).
+/// entry order, each followed by a newline), and which entries are kernel-internal codes (bit
+/// `i % 8` of byte `i / 8` for entry `i`).
 #[derive(Clone, Copy)]
 pub(crate) struct ErrnoTable {
     pub(crate) codes: Table,
     pub(crate) descriptions: &'static str,
     pub(crate) description_starts: &'static [u8],
+    pub(crate) kernel_internal: &'static [u8],
 }
 
 #[inline]
@@ -296,6 +298,10 @@ impl Abi {
     }
 
     /// The symbolic name of error code `code` (`9` → `"EBADF"` on most ABIs).
+    ///
+    /// Kernel-internal codes are named too (`512` → `"ERESTARTSYS"`): a tracer sees them in
+    /// the return register at syscall exit, though they never reach the traced program (see
+    /// [`Abi::errno_is_kernel_internal`]).
     #[inline]
     pub const fn errno_name(&self, code: i32) -> Option<&'static str> {
         match self.errno_index(code) {
@@ -313,6 +319,29 @@ impl Abi {
         }
     }
 
+    /// Whether error code `code` is one of the kernel's internal codes (`ERESTARTSYS` and
+    /// the others of the kernel source's `include/linux/errno.h`, which `make headers` does
+    /// not install): the kernel uses them between its functions and never returns them to
+    /// user space (a syscall interrupted with `ERESTARTSYS` is restarted, or fails with
+    /// `EINTR`), but a tracer sees them in the return register at syscall exit. Their
+    /// descriptions start with "Kernel-internal, never returned to user space".
+    ///
+    /// ```
+    /// use syscalls_sys::abi::x86_64::{ABI, EINTR, ERESTARTSYS};
+    ///
+    /// assert_eq!(ABI.errno_name(ERESTARTSYS), Some("ERESTARTSYS"));
+    /// assert!(ABI.errno_is_kernel_internal(ERESTARTSYS));
+    /// assert!(!ABI.errno_is_kernel_internal(EINTR));
+    /// assert!(ABI.errno_description(ERESTARTSYS).unwrap().starts_with("Kernel-internal"));
+    /// ```
+    #[inline]
+    pub const fn errno_is_kernel_internal(&self, code: i32) -> bool {
+        match self.errno_index(code) {
+            Some(i) => self.errnos.kernel_internal[i / 8] & (1 << (i % 8)) != 0,
+            None => false,
+        }
+    }
+
     /// The code of error `name` on this ABI (`"EDEADLK"` → 35 on x86_64, 45 on mips).
     #[inline]
     pub const fn errno_number(&self, name: &str) -> Option<i32> {
@@ -322,7 +351,8 @@ impl Abi {
         }
     }
 
-    /// Every `(name, code, description)` error of the ABI, in code order.
+    /// Every `(name, code, description)` error of the ABI, in code order, kernel-internal
+    /// codes included ([`Abi::errno_is_kernel_internal`]).
     #[inline]
     pub fn errnos(
         &self,

@@ -166,12 +166,20 @@ fn gen(args: &Args) -> Result<ExitCode> {
     let out_dir = args
         .path("--out")
         .unwrap_or_else(|| root.join("syscalls-sys/src"));
+    // The kernel-internal error codes come from a full kernel source: the pinned one, or the
+    // tree given with --kernel (not a tarball, nor installed headers).
+    let kernel_source = match (args.path("--kernel"), args.path("--headers")) {
+        (None, None) => sources::pinned_kernel_tree(&lock, &cache),
+        (Some(tree), None) if tree.is_dir() => Some(tree),
+        _ => None,
+    };
     let opts = Options {
         specs: ABIS,
         out_dir: out_dir.clone(),
         check,
         uapi: true,
         require_all: args.path("--out").is_none(),
+        kernel_source,
         progress,
     };
     let mut outcome = generate(&inputs, &clang, &opts)?;

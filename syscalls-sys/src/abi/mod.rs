@@ -9,40 +9,76 @@
 //!
 //! | ABI | Linux | syscalls | errno names | native on | audit arches | also known as |
 //! |---|---|---|---|---|---|---|
-//! | [`x86_64`] | 7.2 | 385 | 136 | `all(target_arch = "x86_64", target_pointer_width = "64")` | `AUDIT_ARCH_X86_64` | `amd64` |
-//! | [`x86`] | 7.2 | 461 | 136 | `target_arch = "x86"` | `AUDIT_ARCH_I386` | `i386`, `i486`, `i586`, `i686`, `386`, `ia32` |
-//! | [`x32`] | 7.2 | 374 | 136 | `all(target_arch = "x86_64", target_pointer_width = "32")` | `AUDIT_ARCH_X86_64` | — |
-//! | [`aarch64`] | 7.2 | 327 | 136 | `target_arch = "aarch64"` | `AUDIT_ARCH_AARCH64` | `arm64`, `aarch64_be`, `arm64be` |
-//! | [`arm`] | 7.2 | 431 | 136 | `target_arch = "arm"` | `AUDIT_ARCH_ARMEB`, `AUDIT_ARCH_ARM` | `armel`, `armhf`, `armeb`, `armv4t`, `armv5te`, `armv6`, `armv7`, `armv7a`, `armv7l`, `thumb`, `thumbeb`, `thumbv7neon` |
-//! | [`arm_oabi`] | 7.2 | 443 | 136 | — | `AUDIT_ARCH_ARMEB`, `AUDIT_ARCH_ARM` | `oabi` |
-//! | [`riscv64`] | 7.2 | 328 | 136 | `target_arch = "riscv64"` | `AUDIT_ARCH_RISCV64` | `riscv64gc` |
-//! | [`riscv32`] | 7.2 | 318 | 136 | `target_arch = "riscv32"` | `AUDIT_ARCH_RISCV32` | `riscv32gc` |
-//! | [`loongarch64`] | 7.2 | 324 | 136 | `target_arch = "loongarch64"` | `AUDIT_ARCH_LOONGARCH64` | `loong64` |
-//! | [`loongarch32`] | 7.2 | 316 | 136 | `target_arch = "loongarch32"` | `AUDIT_ARCH_LOONGARCH32` | — |
-//! | [`powerpc64`] | 7.2 | 424 | 136 | `target_arch = "powerpc64"` | `AUDIT_ARCH_PPC64`, `AUDIT_ARCH_PPC64LE` | `ppc64`, `ppc64le`, `ppc64el`, `powerpc64le` |
-//! | [`powerpc`] | 7.2 | 452 | 136 | `target_arch = "powerpc"` | `AUDIT_ARCH_PPC` | `ppc` |
-//! | [`s390x`] | 7.2 | 390 | 136 | `target_arch = "s390x"` | `AUDIT_ARCH_S390X` | — |
-//! | [`s390`] | 6.12 | 433 | 133 | — | `AUDIT_ARCH_S390` | — |
-//! | [`mips_o32`] | 7.2 | 445 | 138 | `any(target_arch = "mips", target_arch = "mips32r6")` | `AUDIT_ARCH_MIPS`, `AUDIT_ARCH_MIPSEL` | `mips`, `mipsel`, `mipsle`, `mips32r6`, `mips32r6el`, `mipsr6`, `mipsr6el`, `mipsisa32r6`, `mipsisa32r6el` |
-//! | [`mips_n32`] | 7.2 | 399 | 138 | `all(any(target_arch = "mips64", target_arch = "mips64r6"), target_pointer_width = "32")` | `AUDIT_ARCH_MIPS64N32`, `AUDIT_ARCH_MIPSEL64N32` | `mipsn32`, `mipsn32el`, `mips64n32`, `mipsel64n32` |
-//! | [`mips_n64`] | 7.2 | 375 | 138 | `all(any(target_arch = "mips64", target_arch = "mips64r6"), target_pointer_width = "64")` | `AUDIT_ARCH_MIPS64`, `AUDIT_ARCH_MIPSEL64` | `mips64`, `mips64el`, `mips64le`, `mipsel64`, `mips64r6`, `mips64r6el`, `mipsisa64r6`, `mipsisa64r6el` |
-//! | [`sparc64`] | 7.2 | 404 | 138 | `target_arch = "sparc64"` | `AUDIT_ARCH_SPARC64` | `sparcv9` |
-//! | [`sparc`] | 7.2 | 441 | 138 | `target_arch = "sparc"` | `AUDIT_ARCH_SPARC` | — |
-//! | [`parisc64`] | 6.12 | 377 | 135 | — | `AUDIT_ARCH_PARISC64` | `hppa64` |
-//! | [`parisc`] | 6.12 | 398 | 135 | — | `AUDIT_ARCH_PARISC` | `hppa` |
-//! | [`alpha`] | 6.12 | 495 | 133 | — | `AUDIT_ARCH_ALPHA` | — |
-//! | [`arc`] | 7.2 | 351 | 136 | — | `AUDIT_ARCH_ARCOMPACTBE`, `AUDIT_ARCH_ARCV2BE`, `AUDIT_ARCH_ARCOMPACT`, `AUDIT_ARCH_ARCV2` | — |
-//! | [`csky`] | 7.2 | 347 | 136 | `target_arch = "csky"` | `AUDIT_ARCH_CSKY` | — |
-//! | [`hexagon`] | 7.2 | 346 | 136 | `target_arch = "hexagon"` | `AUDIT_ARCH_HEXAGON` | — |
-//! | [`m68k`] | 7.2 | 443 | 136 | `target_arch = "m68k"` | `AUDIT_ARCH_M68K` | — |
-//! | [`microblaze`] | 6.12 | 455 | 133 | — | `AUDIT_ARCH_MICROBLAZE` | `microblazeel` |
-//! | [`nios2`] | 6.12 | 338 | 133 | — | `AUDIT_ARCH_NIOS2` | — |
-//! | [`openrisc`] | 6.12 | 338 | 133 | — | `AUDIT_ARCH_OPENRISC` | `or1k` |
-//! | [`sh`] | 6.12 | 427 | 133 | — | `AUDIT_ARCH_SH`, `AUDIT_ARCH_SHEL` | `sh4`, `sh3` |
-//! | [`xtensa`] | 7.2 | 417 | 136 | `target_arch = "xtensa"` | `AUDIT_ARCH_XTENSA` | — |
+//! | [`x86_64`] | 7.2 | 385 | 155 | `all(target_arch = "x86_64", target_pointer_width = "64")` | `AUDIT_ARCH_X86_64` | `amd64` |
+//! | [`x86`] | 7.2 | 461 | 155 | `target_arch = "x86"` | `AUDIT_ARCH_I386` | `i386`, `i486`, `i586`, `i686`, `386`, `ia32` |
+//! | [`x32`] | 7.2 | 374 | 155 | `all(target_arch = "x86_64", target_pointer_width = "32")` | `AUDIT_ARCH_X86_64` | — |
+//! | [`aarch64`] | 7.2 | 327 | 155 | `target_arch = "aarch64"` | `AUDIT_ARCH_AARCH64` | `arm64`, `aarch64_be`, `arm64be` |
+//! | [`arm`] | 7.2 | 431 | 155 | `target_arch = "arm"` | `AUDIT_ARCH_ARMEB`, `AUDIT_ARCH_ARM` | `armel`, `armhf`, `armeb`, `armv4t`, `armv5te`, `armv6`, `armv7`, `armv7a`, `armv7l`, `thumb`, `thumbeb`, `thumbv7neon` |
+//! | [`arm_oabi`] | 7.2 | 443 | 155 | — | `AUDIT_ARCH_ARMEB`, `AUDIT_ARCH_ARM` | `oabi` |
+//! | [`riscv64`] | 7.2 | 328 | 155 | `target_arch = "riscv64"` | `AUDIT_ARCH_RISCV64` | `riscv64gc` |
+//! | [`riscv32`] | 7.2 | 318 | 155 | `target_arch = "riscv32"` | `AUDIT_ARCH_RISCV32` | `riscv32gc` |
+//! | [`loongarch64`] | 7.2 | 324 | 155 | `target_arch = "loongarch64"` | `AUDIT_ARCH_LOONGARCH64` | `loong64` |
+//! | [`loongarch32`] | 7.2 | 316 | 155 | `target_arch = "loongarch32"` | `AUDIT_ARCH_LOONGARCH32` | — |
+//! | [`powerpc64`] | 7.2 | 424 | 155 | `target_arch = "powerpc64"` | `AUDIT_ARCH_PPC64`, `AUDIT_ARCH_PPC64LE` | `ppc64`, `ppc64le`, `ppc64el`, `powerpc64le` |
+//! | [`powerpc`] | 7.2 | 452 | 155 | `target_arch = "powerpc"` | `AUDIT_ARCH_PPC` | `ppc` |
+//! | [`s390x`] | 7.2 | 390 | 155 | `target_arch = "s390x"` | `AUDIT_ARCH_S390X` | — |
+//! | [`s390`] | 6.12 | 433 | 152 | — | `AUDIT_ARCH_S390` | — |
+//! | [`mips_o32`] | 7.2 | 445 | 157 | `any(target_arch = "mips", target_arch = "mips32r6")` | `AUDIT_ARCH_MIPS`, `AUDIT_ARCH_MIPSEL` | `mips`, `mipsel`, `mipsle`, `mips32r6`, `mips32r6el`, `mipsr6`, `mipsr6el`, `mipsisa32r6`, `mipsisa32r6el` |
+//! | [`mips_n32`] | 7.2 | 399 | 157 | `all(any(target_arch = "mips64", target_arch = "mips64r6"), target_pointer_width = "32")` | `AUDIT_ARCH_MIPS64N32`, `AUDIT_ARCH_MIPSEL64N32` | `mipsn32`, `mipsn32el`, `mips64n32`, `mipsel64n32` |
+//! | [`mips_n64`] | 7.2 | 375 | 157 | `all(any(target_arch = "mips64", target_arch = "mips64r6"), target_pointer_width = "64")` | `AUDIT_ARCH_MIPS64`, `AUDIT_ARCH_MIPSEL64` | `mips64`, `mips64el`, `mips64le`, `mipsel64`, `mips64r6`, `mips64r6el`, `mipsisa64r6`, `mipsisa64r6el` |
+//! | [`sparc64`] | 7.2 | 404 | 157 | `target_arch = "sparc64"` | `AUDIT_ARCH_SPARC64` | `sparcv9` |
+//! | [`sparc`] | 7.2 | 441 | 157 | `target_arch = "sparc"` | `AUDIT_ARCH_SPARC` | — |
+//! | [`parisc64`] | 6.12 | 377 | 154 | — | `AUDIT_ARCH_PARISC64` | `hppa64` |
+//! | [`parisc`] | 6.12 | 398 | 154 | — | `AUDIT_ARCH_PARISC` | `hppa` |
+//! | [`alpha`] | 6.12 | 495 | 152 | — | `AUDIT_ARCH_ALPHA` | — |
+//! | [`arc`] | 7.2 | 351 | 155 | — | `AUDIT_ARCH_ARCOMPACTBE`, `AUDIT_ARCH_ARCV2BE`, `AUDIT_ARCH_ARCOMPACT`, `AUDIT_ARCH_ARCV2` | — |
+//! | [`csky`] | 7.2 | 347 | 155 | `target_arch = "csky"` | `AUDIT_ARCH_CSKY` | — |
+//! | [`hexagon`] | 7.2 | 346 | 155 | `target_arch = "hexagon"` | `AUDIT_ARCH_HEXAGON` | — |
+//! | [`m68k`] | 7.2 | 443 | 155 | `target_arch = "m68k"` | `AUDIT_ARCH_M68K` | — |
+//! | [`microblaze`] | 6.12 | 455 | 152 | — | `AUDIT_ARCH_MICROBLAZE` | `microblazeel` |
+//! | [`nios2`] | 6.12 | 338 | 152 | — | `AUDIT_ARCH_NIOS2` | — |
+//! | [`openrisc`] | 6.12 | 338 | 152 | — | `AUDIT_ARCH_OPENRISC` | `or1k` |
+//! | [`sh`] | 6.12 | 427 | 152 | — | `AUDIT_ARCH_SH`, `AUDIT_ARCH_SHEL` | `sh4`, `sh3` |
+//! | [`xtensa`] | 7.2 | 417 | 155 | `target_arch = "xtensa"` | `AUDIT_ARCH_XTENSA` | — |
 use crate::table::Abi;
 #[rustfmt::skip]
 mod shared;
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        any(
+            all(target_arch = "x86_64", target_pointer_width = "64"),
+            target_arch = "x86",
+            all(target_arch = "x86_64", target_pointer_width = "32"),
+            target_arch = "aarch64",
+            target_arch = "arm",
+            target_arch = "riscv64",
+            target_arch = "riscv32",
+            target_arch = "loongarch64",
+            target_arch = "loongarch32",
+            target_arch = "powerpc64",
+            target_arch = "powerpc",
+            target_arch = "s390x",
+            any(target_arch = "mips", target_arch = "mips32r6"),
+            all(
+                any(target_arch = "mips64", target_arch = "mips64r6"),
+                target_pointer_width = "32"
+            ),
+            all(
+                any(target_arch = "mips64", target_arch = "mips64r6"),
+                target_pointer_width = "64"
+            ),
+            target_arch = "sparc64",
+            target_arch = "sparc",
+            target_arch = "csky",
+            target_arch = "hexagon",
+            target_arch = "m68k",
+            target_arch = "xtensa"
+        )
+    )
+)]
+#[rustfmt::skip]
+mod native_errno;
 #[rustfmt::skip]
 pub mod x86_64;
 #[rustfmt::skip]
