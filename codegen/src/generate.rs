@@ -321,8 +321,9 @@ fn describe_changes(
         .iter()
         .map(|rel| {
             let abi = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-            let is_module =
-                rel.starts_with("abi") && !matches!(abi, "mod" | "shared" | "native_errno");
+            let is_module = rel.starts_with("abi")
+                && !matches!(abi, "mod" | "shared")
+                && !abi.starts_with("native_errno");
             let new = new_tables.iter().find(|t| t.abi == abi);
             if !is_module {
                 return format!("  {}: stale", rel.display());

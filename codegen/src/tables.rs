@@ -852,6 +852,74 @@ mod tests {
     }
 
     #[test]
+    fn kernel_internal_codes_are_marked_and_must_not_clash() {
+        let dir = tempfile::tempdir().unwrap();
+        let uapi = dir.path().join("asm-errno").join("errno.h");
+        let kernel = dir.path().join("include").join("errno.h");
+        for (path, text) in [
+            (
+                &uapi,
+                "#define EPERM 1 /* Operation not permitted */\n#define EINTR 4\n",
+            ),
+            (
+                &kernel,
+                "#define ERESTARTSYS 512\n#define ENOTSUPP 524 /* Operation is not supported */\n",
+            ),
+        ] {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let mut e = Evaluation {
+            included: vec![uapi.clone(), kernel.clone()],
+            ..Default::default()
+        };
+        for (name, value) in [
+            ("EPERM", 1),
+            ("EINTR", 4),
+            ("ERESTARTSYS", 512),
+            ("ENOTSUPP", 524),
+        ] {
+            e.macros.push(name.into());
+            e.values.insert(name.into(), value);
+        }
+        let list = errnos(&e, Some(&kernel)).unwrap();
+        let internal: Vec<(&str, bool, &str)> = list
+            .iter()
+            .map(|e| (e.name.as_str(), e.kernel_internal, e.description.as_str()))
+            .collect();
+        assert_eq!(
+            internal,
+            [
+                ("EPERM", false, "Operation not permitted"),
+                ("EINTR", false, ""),
+                ("ERESTARTSYS", true, KERNEL_INTERNAL),
+                (
+                    "ENOTSUPP",
+                    true,
+                    "Kernel-internal, never returned to user space: Operation is not supported"
+                ),
+            ]
+        );
+        // Without the kernel header nothing is internal; with one that defines nothing, an error.
+        assert!(errnos(&e, None).unwrap().iter().all(|e| !e.kernel_internal));
+        std::fs::write(&kernel, "\n").unwrap();
+        let err = errnos(&e, Some(&kernel)).unwrap_err();
+        assert!(
+            err.message.contains("no kernel-internal error code"),
+            "{err}"
+        );
+        // A kernel-internal code that user space also has is refused.
+        std::fs::write(&kernel, "#define ERESTARTSYS 4\n").unwrap();
+        e.values.insert("ERESTARTSYS".into(), 4);
+        let err = errnos(&e, Some(&kernel)).unwrap_err();
+        assert!(
+            err.message
+                .contains("kernel-internal ERESTARTSYS = 4 is also EINTR"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn errno_names() {
         for name in ["EPERM", "E2BIG", "ERESTART_RESTARTBLOCK", "EPROBE_DEFER"] {
             assert!(is_errno_name(name), "{name}");

@@ -53,7 +53,9 @@ pub(crate) const MAX_ERRNO: usize = 4095;
 // crate keeps its own build free of codegen (everything is `#[inline]`, built where used).
 #[derive(Clone, Copy, PartialEq, PartialOrd, Ord, Hash)]
 #[repr(transparent)]
-pub struct Errno(i32);
+// The field is the crate's so that the generated `abi/native_errno_*.rs` can write constants;
+// everything else goes through `new`/`from_kernel`.
+pub struct Errno(pub(crate) i32);
 
 impl Eq for Errno {}
 
@@ -80,7 +82,8 @@ impl Errno {
     }
 
     /// A code the kernel (or the C library) reported for a failed syscall, taken as it is.
-    /// Also the constructor of the generated associated constants.
+    /// (The generated associated constants write `Errno(code)`: cheaper to compile than a
+    /// `const fn` call each.)
     #[inline(always)]
     pub(crate) const fn from_kernel(code: i32) -> Errno {
         Errno(code)

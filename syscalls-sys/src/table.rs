@@ -164,18 +164,19 @@ pub struct Abi {
     linux_version: &'static str,
     syscalls: Table,
     errnos: &'static ErrnoTable,
-    audit_arches: Table,
+    audit_arches: &'static [(&'static str, u32)],
     other_names: &'static [&'static str],
 }
 
 impl Abi {
     /// Builds an ABI from its generated tables (only the generated modules call this).
+    #[inline]
     pub(crate) const fn from_tables(
         name: &'static str,
         linux_version: &'static str,
         syscalls: Table,
         errnos: &'static ErrnoTable,
-        audit_arches: Table,
+        audit_arches: &'static [(&'static str, u32)],
         other_names: &'static [&'static str],
     ) -> Abi {
         Abi {
@@ -223,6 +224,7 @@ impl Abi {
     /// assert_eq!(Abi::by_name("mips-n32"), Some(&abi::mips_n32::ABI));
     /// assert_eq!(Abi::by_name("ia64"), None);
     /// ```
+    #[inline]
     pub const fn by_name(name: &str) -> Option<&'static Abi> {
         let abis = crate::abi::ABIS;
         let mut i = 0;
@@ -388,8 +390,7 @@ impl Abi {
     /// ```
     #[inline]
     pub fn audit_arches(&self) -> impl ExactSizeIterator<Item = (&'static str, u32)> + Clone {
-        let table = self.audit_arches;
-        (0..table.len()).map(move |i| (table.name(i), table.value(i)))
+        self.audit_arches.iter().copied()
     }
 
     #[inline]

@@ -56,20 +56,7 @@ mod shared;
             target_arch = "riscv32",
             target_arch = "loongarch64",
             target_arch = "loongarch32",
-            target_arch = "powerpc64",
-            target_arch = "powerpc",
             target_arch = "s390x",
-            any(target_arch = "mips", target_arch = "mips32r6"),
-            all(
-                any(target_arch = "mips64", target_arch = "mips64r6"),
-                target_pointer_width = "32"
-            ),
-            all(
-                any(target_arch = "mips64", target_arch = "mips64r6"),
-                target_pointer_width = "64"
-            ),
-            target_arch = "sparc64",
-            target_arch = "sparc",
             target_arch = "csky",
             target_arch = "hexagon",
             target_arch = "m68k",
@@ -78,6 +65,44 @@ mod shared;
     )
 )]
 #[rustfmt::skip]
+#[path = "native_errno_0.rs"]
+mod native_errno;
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        any(target_arch = "powerpc64", target_arch = "powerpc")
+    )
+)]
+#[rustfmt::skip]
+#[path = "native_errno_1.rs"]
+mod native_errno;
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        any(
+            any(target_arch = "mips", target_arch = "mips32r6"),
+            all(
+                any(target_arch = "mips64", target_arch = "mips64r6"),
+                target_pointer_width = "32"
+            ),
+            all(
+                any(target_arch = "mips64", target_arch = "mips64r6"),
+                target_pointer_width = "64"
+            )
+        )
+    )
+)]
+#[rustfmt::skip]
+#[path = "native_errno_3.rs"]
+mod native_errno;
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        any(target_arch = "sparc64", target_arch = "sparc")
+    )
+)]
+#[rustfmt::skip]
+#[path = "native_errno_4.rs"]
 mod native_errno;
 #[rustfmt::skip]
 pub mod x86_64;
