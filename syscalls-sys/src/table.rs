@@ -196,8 +196,8 @@ impl Abi {
     /// full list per ABI is the last column of the table in [`abi`](crate::abi), and
     /// [`Abi::other_names`]):
     ///
-    /// - the kernel's `ARCH=` where it names one ABI: `arm64`, `i386`, `x86_64`, `arm`,
-    ///   `powerpc`, `s390`, `sparc64`, `parisc`…;
+    /// - the kernel's `ARCH=` where it names one ABI: `arm64`, `i386`, `x86_64`, `sparc64`,
+    ///   `arm` (EABI);
     /// - Debian's architecture names: `amd64`, `i386`, `arm64`, `armel`, `armhf`, `ppc64el`,
     ///   `ppc64`, `mips64el`, `mipsel`, `mipsn32`, `loong64`, `s390x`, `riscv64`, `hppa`, `sh4`…;
     /// - Go's `GOARCH`: `amd64`, `386`, `arm64`, `arm`, `ppc64`, `ppc64le`, `mips`, `mipsle`,
@@ -209,10 +209,12 @@ impl Abi {
     ///   `armv7`, `thumbv7neon`, `armeb`, `powerpc64le`, `mips64el`, `mipsisa64r6el`,
     ///   `riscv64gc`, `sparcv9`, `or1k`…
     ///
-    /// Names that mean different ABIs to different tools are not accepted: the kernel's
-    /// `ARCH=mips`, `riscv` and `loongarch` cover several ABIs (Go and Debian's `mips` is the
-    /// o32 ABI, which is what `"mips"` gives). x32 has no spelling of its own in LLVM triples
-    /// (`x86_64` with the `gnux32` environment): only `"x32"` finds it.
+    /// Where tools disagree, the name means what Debian, Go, libseccomp and LLVM triples
+    /// mean by it, not the kernel's `ARCH=` (which names a source directory covering several
+    /// ABIs): `"mips"` is the o32 ABI, `"powerpc"`, `"sparc"`, `"s390"` and `"parisc"` are the
+    /// 32-bit (31-bit) ABIs. `"riscv"` and `"loongarch"` mean no single ABI and find nothing.
+    /// x32 has no spelling of its own in LLVM triples (`x86_64` with the `gnux32`
+    /// environment): only `"x32"` finds it.
     ///
     /// ```
     /// use syscalls_sys::{abi, Abi};
