@@ -48,6 +48,7 @@ mod c;
 pub mod config;
 mod kbuild;
 mod lex;
+pub mod regs;
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -95,6 +96,10 @@ pub struct Definition {
     /// `sys_nis_syscall`, parisc's `sys32_unimplemented`): a stub, not an implementation.
     #[serde(default)]
     pub returns_enosys: bool,
+    /// For a function of an arch whose argument registers [`regs`] knows, that takes
+    /// `struct pt_regs *`: what its body does with the argument registers.
+    #[serde(default)]
+    pub regs_use: Option<regs::RegsUse>,
 }
 
 impl Definition {
@@ -149,6 +154,7 @@ struct FileItems {
     markers: Vec<Marker>,
     macros: Vec<c::ArgMacro>,
     pending: Vec<c::PendingDef>,
+    private: Vec<regs::PrivateCall>,
 }
 
 /// The kernel's "not implemented" entry: resolves to nothing, ever.
@@ -255,7 +261,7 @@ fn expand_pending(
 /// The version of what [`Definitions::scan`] records and how [`Definitions::resolve`] reads
 /// it. A cached scan of another version is stale: [`Definitions::from_json`] refuses it, and a
 /// cache key should include it. Bumped whenever the scan or its serialised form changes.
-pub const SCAN_FORMAT: u32 = 1;
+pub const SCAN_FORMAT: u32 = 2;
 
 /// Every definition, alias, wrapper and marker of a kernel source tree, by symbol.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -271,6 +277,13 @@ pub struct Definitions {
     configs: BTreeMap<String, ArchConfig>,
     /// Generic Kconfig symbols that default to on, for tie-breaks ([`config::defaults_on`]).
     defaults_on: std::collections::BTreeSet<String>,
+    /// The private calls of the arches' dispatchers ([`regs::DISPATCHERS`]), by name.
+    #[serde(default)]
+    private: BTreeMap<String, Vec<regs::PrivateCall>>,
+    /// Functions (`static` ones included) that private calls and `struct pt_regs *`
+    /// functions pass argument registers to, found in their arch's own sources.
+    #[serde(default)]
+    helpers: BTreeMap<String, Vec<Definition>>,
 }
 
 /// The kernel arch a source file belongs to (`arch/<arch>/...`), `None` for generic code.
@@ -405,6 +418,7 @@ impl Definitions {
                 out.defs.entry(d.symbol.clone()).or_default().push(d);
             }
         }
+        out.helpers = scan_helpers(src, &files, &out)?;
         out.configs = config::scan(src)?;
         let mut dirs = SCANNED_DIRS.to_vec();
         dirs.push("init");
@@ -447,6 +461,9 @@ impl Definitions {
         }
         for m in items.markers {
             self.markers.entry(m.symbol.clone()).or_default().push(m);
+        }
+        for p in items.private {
+            self.private.entry(p.name.clone()).or_default().push(p);
         }
     }
 
@@ -735,6 +752,93 @@ impl Definitions {
         None
     }
 
+    /// The user-visible arguments of `def`, a function that takes the saved registers
+    /// (`struct pt_regs *`), as [`regs`] derives them from what its body does with the
+    /// argument registers: `None` when its arch's registers are not known, `Err` with the
+    /// reason when the rule does not understand it.
+    pub fn regs_args(
+        &self,
+        arch: &str,
+        bits: u32,
+        def: &Definition,
+    ) -> Option<std::result::Result<Vec<Param>, String>> {
+        Some(self.derive(arch, bits, def.regs_use.as_ref()?))
+    }
+
+    /// An arch-private call outside the syscall table (arm's `__ARM_NR_cacheflush`), as the
+    /// arch's dispatcher handles it: its arguments and `file:line` of its `case`, or why they
+    /// are not known.
+    pub fn private_call(
+        &self,
+        arch: &str,
+        bits: u32,
+        name: &str,
+    ) -> std::result::Result<(Vec<Param>, String), String> {
+        let Some(call) = self
+            .private
+            .get(name)
+            .and_then(|all| all.iter().find(|p| arch_of(&p.file) == Some(arch)))
+        else {
+            return Err(format!(
+                "arch-private call outside the syscall table, and no `case` for it in a dispatcher of {arch} ({})",
+                regs::DISPATCHERS
+                    .iter()
+                    .filter(|(a, _)| *a == arch)
+                    .map(|(_, f)| format!("{f}()"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        };
+        let at = format!("{}:{}", call.file, call.line);
+        self.derive(arch, bits, &call.regs_use)
+            .map(|params| (params, at.clone()))
+            .map_err(|why| {
+                format!(
+                    "arch-private call handled by {}() ({at}): {why}",
+                    call.dispatcher
+                )
+            })
+    }
+
+    fn derive(
+        &self,
+        arch: &str,
+        bits: u32,
+        u: &regs::RegsUse,
+    ) -> std::result::Result<Vec<Param>, String> {
+        let (callee, regs) = match u {
+            regs::RegsUse::Nothing => return Ok(Vec::new()),
+            regs::RegsUse::Unclear(why) => return Err(why.clone()),
+            regs::RegsUse::Passed { callee, regs, .. } => (callee, regs),
+        };
+        let def = self.pick_def(arch, bits, callee).or_else(|| {
+            self.pick(
+                arch,
+                bits,
+                self.helpers.get(callee),
+                |d| &d.file,
+                |d| &d.conditions,
+            )
+        });
+        let Some(def) = def else {
+            return Err(format!(
+                "its argument registers go to {callee}(), whose definition is not found for {arch}"
+            ));
+        };
+        regs.iter()
+            .map(|&(r, pos)| {
+                def.params.get(usize::from(pos)).cloned().ok_or_else(|| {
+                    format!(
+                        "argument register {r} goes to parameter {pos} of {callee}() ({}:{}), which has {}",
+                        def.file,
+                        def.line,
+                        def.params.len()
+                    )
+                })
+            })
+            .collect()
+    }
+
     /// Whether calling `symbol` on `arch` is known to give ENOSYS whatever the
     /// configuration: it is [`NOT_IMPLEMENTED`], it leads to an arch stub that only returns
     /// `-ENOSYS`, or nothing defines it for the arch and `COND_SYSCALL` (kernel/sys_ni.c)
@@ -878,6 +982,64 @@ impl Definitions {
             "no definition of {symbol} found in the scanned sources"
         ))
     }
+}
+
+/// The callees (by arch) that register-reading functions and private calls pass their
+/// arguments to and that have no recorded definition, defined in their arch's own sources
+/// (`static inline` helpers such as arm's `set_tls` and `do_cache_op`).
+fn scan_helpers(
+    src: &Path,
+    files: &[PathBuf],
+    found: &Definitions,
+) -> Result<BTreeMap<String, Vec<Definition>>> {
+    let mut wanted: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+    let uses = found
+        .defs
+        .values()
+        .flatten()
+        .filter_map(|d| Some((arch_of(&d.file)?, d.regs_use.as_ref()?)))
+        .chain(
+            found
+                .private
+                .values()
+                .flatten()
+                .filter_map(|p| Some((arch_of(&p.file)?, &p.regs_use))),
+        );
+    for (arch, u) in uses {
+        if let regs::RegsUse::Passed { callee, .. } = u {
+            if !found.defs.contains_key(callee) {
+                wanted
+                    .entry(arch.to_string())
+                    .or_default()
+                    .insert(callee.clone());
+            }
+        }
+    }
+    let mut out: BTreeMap<String, Vec<Definition>> = BTreeMap::new();
+    for path in files {
+        let rel = path
+            .strip_prefix(src)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let Some(names) = arch_of(&rel).and_then(|a| wanted.get(a)) else {
+            continue;
+        };
+        if rel.ends_with(".S") {
+            continue;
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io("read source file", path, e))?;
+        let text = String::from_utf8_lossy(&bytes);
+        if !names.iter().any(|n| text.contains(n.as_str())) {
+            continue;
+        }
+        for d in c::parse_with(&text, &rel, Some(names)).defs {
+            if d.kind == DefKind::Function && names.contains(&d.symbol) {
+                out.entry(d.symbol.clone()).or_default().push(d);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Adds the `*.c`, `*.h` and `*.S` files under `dir` to `out`.

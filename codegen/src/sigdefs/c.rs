@@ -4,6 +4,7 @@
 //! `save_static_function` wrappers — each with the `#if` conditions it sits under.
 
 use super::lex::{tokenize, Kind, Token};
+use super::regs;
 use super::{Alias, AsmEntry, DefKind, Definition, FileItems, Marker, Param};
 
 use std::collections::BTreeMap;
@@ -381,7 +382,21 @@ fn is_declaration_head(head: &[Token<'_>]) -> bool {
 
 /// Parses one C file. `file` is its path relative to the source root.
 pub fn parse(src: &str, file: &str) -> FileItems {
+    parse_with(src, file, None)
+}
+
+/// [`parse`]; with `wanted`, only the function definitions of those names, `static` ones
+/// included (the helpers a private call or a `struct pt_regs *` function passes its
+/// arguments to: `static inline void set_tls(unsigned long val)`).
+pub fn parse_with(
+    src: &str,
+    file: &str,
+    wanted: Option<&std::collections::BTreeSet<String>>,
+) -> FileItems {
     let tokens = tokenize(src);
+    let arch = super::arch_of(file).unwrap_or("");
+    // `#define NR(x) ((__ARM_NR_##x) - __ARM_NR_BASE)`: macros naming a private call.
+    let mut nr_macros: Vec<String> = Vec::new();
     let mut items = FileItems::default();
     let mut conds = Conditions::default();
     // `#define PPC32_SYSCALL_DEFINE4 SYSCALL_DEFINE4`: local names of the defining macros.
@@ -397,6 +412,13 @@ pub fn parse(src: &str, file: &str) -> FileItems {
         let t = &tokens[i];
         match t.kind {
             Kind::Directive => {
+                if let Some(rest) = t.text.strip_prefix("define ") {
+                    if let Some((name, body)) = rest.split_once('(') {
+                        if body.contains("_NR_##") && !name.contains(' ') {
+                            nr_macros.push(name.to_string());
+                        }
+                    }
+                }
                 conds.directive(&t.text);
                 directive(&t.text, t.line, file, &conds, &mut local_macros, &mut items);
                 if depth == 0 {
@@ -504,6 +526,7 @@ pub fn parse(src: &str, file: &str) -> FileItems {
                         kind,
                         conditions,
                         returns_enosys: false,
+                        regs_use: None,
                     };
                     if raw.len() == 2 * n {
                         if let Some(params) = pair_params(&raw) {
@@ -585,11 +608,42 @@ pub fn parse(src: &str, file: &str) -> FileItems {
                 break;
             }
         }
-        if tokens.get(j).is_some_and(|n| n.is_punct('{')) && is_declaration_head(head) {
+        let head_ok = match wanted {
+            None => is_declaration_head(head),
+            Some(w) => {
+                w.contains(name)
+                    && is_declaration_head(
+                        &head
+                            .iter()
+                            .filter(|t| !matches!(t.text.as_ref(), "static" | "inline"))
+                            .cloned()
+                            .collect::<Vec<_>>(),
+                    )
+            }
+        };
+        if tokens.get(j).is_some_and(|n| n.is_punct('{')) && head_ok {
             let params: Vec<Param> = split_commas(inner)
                 .into_iter()
                 .filter_map(c_param)
                 .collect();
+            let body = matching(&tokens, j).map_or(&tokens[j..j], |end| &tokens[j + 1..end]);
+            let regs = params
+                .iter()
+                .find(|p| p.ty == "struct pt_regs *")
+                .map(|p| p.name.clone());
+            let regs_use = match &regs {
+                Some(r) if wanted.is_none() && regs::knows_arch(arch) => {
+                    regs::analyse(body, r, arch)
+                }
+                _ => None,
+            };
+            if let (Some(r), None) = (&regs, wanted) {
+                if regs::DISPATCHERS.contains(&(arch, name)) {
+                    items
+                        .private
+                        .extend(regs::private_calls(body, r, arch, &nr_macros, name, file));
+                }
+            }
             items.defs.push(Definition {
                 symbol: name.to_string(),
                 params,
@@ -598,6 +652,7 @@ pub fn parse(src: &str, file: &str) -> FileItems {
                 kind: DefKind::Function,
                 conditions: conds.current(),
                 returns_enosys: false,
+                regs_use,
             });
         }
         i = close + 1;

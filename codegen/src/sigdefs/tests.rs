@@ -188,6 +188,77 @@ fn pt_regs_functions_are_flagged() {
     assert!(!defs.resolve("alpha", "sys_mmap2").unwrap().takes_pt_regs());
 }
 
+/// A dispatcher of private calls in arm's shape, with helpers in a header and in its own
+/// file, and another arch's helper of the same name.
+fn private_fixture() -> tempfile::TempDir {
+    fixture_dir(&[
+        ("kernel/fork.c", "SYSCALL_DEFINE0(fork)\n{ return 0; }\n"),
+        (
+            "arch/arm/include/asm/tlsx.h",
+            "static inline void put_word(unsigned long word)\n{\n\tstore(word);\n}\n",
+        ),
+        (
+            "arch/x86/include/asm/tlsx.h",
+            "static inline void put_word(int wrong, unsigned long word)\n{ }\n",
+        ),
+        (
+            "arch/arm/kernel/traps.c",
+            "#include <asm/tlsx.h>\n\
+             #define NR(x) ((__ARM_NR_##x) - __ARM_NR_BASE)\n\
+             static inline int\nflush_range(unsigned long from, unsigned long to, int how)\n{ return 0; }\n\
+             asmlinkage int arm_syscall(int no, struct pt_regs *regs)\n{\n\
+             \tswitch (no & 0xffff) {\n\
+             \tcase NR(flushit):\n\t\treturn flush_range(regs->ARM_r0, regs->ARM_r1, regs->ARM_r2);\n\
+             \tcase NR(putit):\n\t\tput_word(regs->ARM_r0);\n\t\treturn 0;\n\
+             \tcase NR(stay):\n\t\treturn regs->ARM_r0;\n\
+             \tcase NR(mixed):\n\t\tput_word(regs->ARM_r1);\n\t\treturn flush_range(regs->ARM_r0, 0, 0);\n\
+             \tcase NR(lost):\n\t\treturn nowhere(regs->ARM_r0);\n\
+             \t}\n\treturn 0;\n}\n",
+        ),
+    ])
+}
+
+#[test]
+fn private_calls_take_what_their_case_passes_on() {
+    let dir = private_fixture();
+    let defs = Definitions::scan(dir.path()).unwrap();
+    let call = |name: &str| defs.private_call("arm", 32, name);
+    let sig = |name: &str| {
+        let (params, at) = call(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let p: Vec<String> = params
+            .iter()
+            .map(|p| format!("{} {}", p.ty, p.name))
+            .collect();
+        (p.join(", "), at)
+    };
+    // The static helper of the same file, in register order.
+    assert_eq!(
+        sig("flushit"),
+        (
+            "unsigned long from, unsigned long to, int how".to_string(),
+            "arch/arm/kernel/traps.c:9".to_string()
+        )
+    );
+    // A static inline helper of the arch's headers, not another arch's.
+    assert_eq!(sig("putit").0, "unsigned long word");
+    // `return regs->ARM_r0` hands r0 back: no argument.
+    assert_eq!(sig("stay").0, "");
+    // Registers to two functions, or to one nothing defines: unresolved, saying why.
+    let why = call("mixed").unwrap_err();
+    assert!(
+        why.contains("several functions") && why.contains("arm_syscall()"),
+        "{why}"
+    );
+    let why = call("lost").unwrap_err();
+    assert!(why.contains("nowhere()"), "{why}");
+    // Another arch has no such dispatcher; an unknown name has no case.
+    assert!(defs.private_call("x86", 64, "putit").is_err());
+    assert!(call("absent").unwrap_err().contains("no `case`"));
+    // The scan keeps it through its JSON cache.
+    let back = Definitions::from_json(&defs.to_json().unwrap()).unwrap();
+    assert_eq!(back.private_call("arm", 32, "putit"), call("putit"));
+}
+
 #[test]
 fn optional_syscalls_are_explained() {
     let dir = fixture();
