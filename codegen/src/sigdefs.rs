@@ -100,6 +100,11 @@ pub struct Definition {
     /// `struct pt_regs *`: what its body does with the argument registers.
     #[serde(default)]
     pub regs_use: Option<regs::RegsUse>,
+    /// For a body that fills a `struct kernel_clone_args`: the fields each parameter (by
+    /// name) or, for a `struct pt_regs *` function, each argument register (by number)
+    /// reaches ([`regs::field_stores`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub field_stores: BTreeMap<String, Vec<String>>,
 }
 
 impl Definition {
@@ -261,7 +266,7 @@ fn expand_pending(
 /// The version of what [`Definitions::scan`] records and how [`Definitions::resolve`] reads
 /// it. A cached scan of another version is stale: [`Definitions::from_json`] refuses it, and a
 /// cache key should include it. Bumped whenever the scan or its serialised form changes.
-pub const SCAN_FORMAT: u32 = 2;
+pub const SCAN_FORMAT: u32 = 3;
 
 /// Every definition, alias, wrapper and marker of a kernel source tree, by symbol.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -763,6 +768,77 @@ impl Definitions {
         def: &Definition,
     ) -> Option<std::result::Result<Vec<Param>, String>> {
         Some(self.derive(arch, bits, def.regs_use.as_ref()?))
+    }
+
+    /// For `def`, a `struct pt_regs *` function reached from the table entry `symbol` that
+    /// stores its argument registers into `struct kernel_clone_args` fields (m68k's
+    /// `clone`): the generic definition of the same syscall, as this arch's configuration
+    /// chooses it (`CONFIG_CLONE_BACKWARDS*`), when each of its parameters reaches exactly
+    /// the fields the argument register of the same position does; `None` when `def`
+    /// stores nothing; `Err` naming the first difference.
+    pub fn same_as_generic(
+        &self,
+        arch: &str,
+        bits: u32,
+        symbol: &str,
+        def: &Definition,
+    ) -> Option<std::result::Result<&Definition, String>> {
+        if def.field_stores.is_empty() {
+            return None;
+        }
+        let name = format!("sys_{}", base_name(symbol));
+        // The generic alternative this arch's configuration chooses, had it asked for the
+        // generic syscall (`__ARCH_WANT_SYS_CLONE` is what an arch with its own clone leaves
+        // out; `CONFIG_CLONE_BACKWARDS*` still decide the order).
+        let chosen: Vec<&Definition> = self
+            .definitions_of(&name)
+            .iter()
+            .filter(|g| arch_of(&g.file).is_none() && !g.field_stores.is_empty())
+            .filter(|g| {
+                let wants: Vec<(String, bool)> = g
+                    .conditions
+                    .iter()
+                    .flat_map(|c| c.split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_')))
+                    .filter(|w| w.starts_with("__ARCH_WANT_"))
+                    .map(|w| (w.to_string(), true))
+                    .collect();
+                config::holds_assuming(self.configs.get(arch), bits, &g.conditions, &wants)
+                    == Some(true)
+            })
+            .collect();
+        let [generic] = chosen.as_slice() else {
+            return Some(Err(format!(
+                "it stores argument registers into struct kernel_clone_args fields, and {} generic {name} filling them apply on {arch}",
+                chosen.len()
+            )));
+        };
+        let at = format!("{} ({}:{})", generic.symbol, generic.file, generic.line);
+        let regs_count = def
+            .field_stores
+            .keys()
+            .filter_map(|k| k.parse::<usize>().ok())
+            .max()
+            .map_or(0, |m| m + 1);
+        if regs_count != generic.params.len() {
+            return Some(Err(format!(
+                "it stores {regs_count} argument registers into struct kernel_clone_args fields, the generic {at} takes {} parameters",
+                generic.params.len()
+            )));
+        }
+        let none = Vec::new();
+        for (k, p) in generic.params.iter().enumerate() {
+            let ours = def.field_stores.get(&k.to_string()).unwrap_or(&none);
+            let theirs = generic.field_stores.get(&p.name).unwrap_or(&none);
+            if ours != theirs || ours.is_empty() {
+                return Some(Err(format!(
+                    "argument register {k} reaches kernel_clone_args fields {{{}}}, but parameter {k} `{}` of the generic {at} (as {arch}'s configuration chooses it) reaches {{{}}}",
+                    ours.join(", "),
+                    p.name,
+                    theirs.join(", ")
+                )));
+            }
+        }
+        Some(Ok(generic))
     }
 
     /// An arch-private call outside the syscall table (arm's `__ARM_NR_cacheflush`), as the

@@ -25,7 +25,7 @@ pub const UNRESOLVED_PATH: &str = "codegen/signatures-unresolved.txt";
 pub const ACCEPT_UNRESOLVED_ENV: &str = "SYSCALLS_SYS_ACCEPT_UNRESOLVED";
 
 /// Bump when the scan's output format or meaning changes: cached scans are then redone.
-const SCAN_CACHE_VERSION: u32 = 2;
+const SCAN_CACHE_VERSION: u32 = 3;
 
 /// The scanner's own source: a cached scan is valid only for the scanner that made it, so its
 /// text is part of the cache key (a parser fix invalidates every cached scan by itself).
@@ -180,9 +180,22 @@ pub fn lookup(defs: &Definitions, arch: &str, bits: u32, symbol: &str) -> Resolv
                 .collect(),
             at: format!("{}:{}", d.file, d.line),
             pt_regs: d.takes_pt_regs(),
-            derived: defs
-                .regs_args(arch, bits, d)
-                .map(|r| r.map(|params| params.into_iter().map(|p| (p.name, p.ty)).collect())),
+            derived: defs.regs_args(arch, bits, d).map(|r| {
+                let pairs = |params: &[crate::sigdefs::Param]| -> Vec<(String, String)> {
+                    params
+                        .iter()
+                        .map(|p| (p.name.clone(), p.ty.clone()))
+                        .collect()
+                };
+                match (r, defs.same_as_generic(arch, bits, symbol, d)) {
+                    (Ok(params), _) => Ok(pairs(&params)),
+                    // Registers stored into kernel_clone_args in the generic clone's order:
+                    // the generic declaration describes them.
+                    (Err(_), Some(Ok(generic))) => Ok(pairs(&generic.params)),
+                    (Err(why), Some(Err(generic))) => Err(format!("{why}; {generic}")),
+                    (Err(why), None) => Err(why),
+                }
+            }),
         },
         None => Resolved::Unresolved(
             defs.why_unresolved_on(arch, bits, symbol)

@@ -527,6 +527,7 @@ pub fn parse_with(
                         conditions,
                         returns_enosys: false,
                         regs_use: None,
+                        field_stores: clone_fields(&tokens, close, &raw),
                     };
                     if raw.len() == 2 * n {
                         if let Some(params) = pair_params(&raw) {
@@ -653,11 +654,48 @@ pub fn parse_with(
                 conditions: conds.current(),
                 returns_enosys: false,
                 regs_use,
+                field_stores: match &regs {
+                    Some(r) if wanted.is_none() && fills_clone_args(body) => {
+                        regs::register_field_stores(body, r, arch)
+                    }
+                    _ => BTreeMap::new(),
+                },
             });
         }
         i = close + 1;
     }
     items
+}
+
+/// Whether a body fills a `struct kernel_clone_args` (the clone family).
+fn fills_clone_args(body: &[Token<'_>]) -> bool {
+    body.iter().any(|t| t.text == "kernel_clone_args")
+}
+
+/// For a `SYSCALL_DEFINEn` whose arguments end at `close` (raw `type, name` pairs in `raw`),
+/// the fields of `struct kernel_clone_args` each parameter reaches in its body (the first
+/// `{` after it: alternatives under `#if` share one body).
+fn clone_fields(
+    tokens: &[Token<'_>],
+    close: usize,
+    raw: &[String],
+) -> BTreeMap<String, Vec<String>> {
+    let Some(open) = (close + 1..tokens.len()).find(|&i| tokens[i].is_punct('{')) else {
+        return BTreeMap::new();
+    };
+    let Some(end) = matching(tokens, open) else {
+        return BTreeMap::new();
+    };
+    let body = &tokens[open + 1..end];
+    if !fills_clone_args(body) {
+        return BTreeMap::new();
+    }
+    let names: Vec<&str> = raw.iter().skip(1).step_by(2).map(String::as_str).collect();
+    super::regs::field_stores(body, |k| {
+        let t = &body[k];
+        (t.kind == Kind::Ident && names.contains(&t.text.as_ref()))
+            .then(|| (t.text.to_string(), k + 1))
+    })
 }
 
 /// Whether a function body does nothing but fail with ENOSYS: every `return` in it is

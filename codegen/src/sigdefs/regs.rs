@@ -309,6 +309,93 @@ pub fn analyse(body: &[Token<'_>], regs: &str, arch: &str) -> Option<RegsUse> {
     })
 }
 
+/// Which struct fields each value reaches in `body`: for `.field = EXPR` (an initializer),
+/// `x.field = EXPR;` and `x->field = EXPR;`, the keys `mention` finds in `EXPR` (a register
+/// read, a parameter name), directly or through a local assigned from them
+/// (`flags = lower_32_bits(regs->u_regs[UREG_I0]);`). `mention(k)` gives the key of the value
+/// starting at token `k` and the index after it.
+pub fn field_stores(
+    body: &[Token<'_>],
+    mention: impl Fn(usize) -> Option<(String, usize)>,
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let t = body;
+    let mut taint: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for i in 2..t.len() {
+        let assign = t[i].is_punct('=')
+            && !t.get(i + 1).is_some_and(|x| x.is_punct('='))
+            && t[i - 1].kind == Kind::Ident
+            && !matches!(t[i - 1].text.as_ref(), "return");
+        if !assign {
+            continue;
+        }
+        // The expression, to the next `,` `;` or closing brace outside brackets.
+        let mut depth = 0usize;
+        let mut end = i + 1;
+        while end < t.len() {
+            let x = &t[end];
+            if x.is_punct('(') || x.is_punct('[') || x.is_punct('{') {
+                depth += 1;
+            } else if x.is_punct(')') || x.is_punct(']') || x.is_punct('}') {
+                if depth == 0 {
+                    break;
+                }
+                depth -= 1;
+            } else if depth == 0 && (x.is_punct(',') || x.is_punct(';')) {
+                break;
+            }
+            end += 1;
+        }
+        let mut keys: BTreeSet<String> = BTreeSet::new();
+        let mut k = i + 1;
+        while k < end {
+            if let Some((key, after)) = mention(k) {
+                keys.insert(key);
+                k = after.max(k + 1);
+                continue;
+            }
+            if let Some(from) = taint.get(t[k].text.as_ref()) {
+                if t[k].kind == Kind::Ident {
+                    keys.extend(from.iter().cloned());
+                }
+            }
+            k += 1;
+        }
+        let field = t[i - 2].is_punct('.') || t[i - 2].is_punct('>');
+        if field {
+            for key in keys {
+                out.entry(key)
+                    .or_default()
+                    .insert(t[i - 1].text.to_string());
+            }
+        } else if !keys.is_empty() {
+            taint
+                .entry(t[i - 1].text.to_string())
+                .or_default()
+                .extend(keys);
+        }
+    }
+    out.into_iter()
+        .map(|(k, v)| (k, v.into_iter().collect()))
+        .collect()
+}
+
+/// [`field_stores`] of the argument registers of `arch` read through `regs` (keys: the
+/// argument numbers).
+pub fn register_field_stores(
+    body: &[Token<'_>],
+    regs: &str,
+    arch: &str,
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    let Some(ar) = ARG_REGS.iter().find(|r| r.arch == arch) else {
+        return Default::default();
+    };
+    field_stores(body, |k| {
+        reg_at(body, k, regs, ar).map(|(n, end)| (n.to_string(), end))
+    })
+}
+
 /// The private calls of a dispatcher's body (the tokens between its braces): each
 /// `case NR(name):` (where `NR` pastes a `..._NR_##` prefix: `nr_macros`) or
 /// `case __ARM_NR_name:` of its first `switch`, with what its block does.

@@ -1040,3 +1040,68 @@ fn truncated_sources_never_panic() {
         let _ = config::eval(&cfg, 0, expr);
     }
 }
+
+/// A generic clone with two argument orders, and two arches' own clones that store the
+/// argument registers into `struct kernel_clone_args`: one in the generic order, one not.
+fn clone_fixture() -> tempfile::TempDir {
+    fixture_dir(&[
+        (
+            "kernel/fork.c",
+            "#ifdef __ARCH_WANT_SYS_CLONE\n#ifdef CONFIG_CLONE_BACKWARDS\n\
+             SYSCALL_DEFINE3(clone, unsigned long, flags, int __user *, tid, unsigned long, sp)\n\
+             #else\n\
+             SYSCALL_DEFINE3(clone, unsigned long, flags, unsigned long, sp, int __user *, tid)\n\
+             #endif\n{\n\tstruct kernel_clone_args args = {\n\t\t.flags = (flags & ~X),\n\
+             \t\t.sig = flags & X,\n\t\t.stack = sp,\n\t\t.tid = tid,\n\t};\n\
+             \treturn go(&args);\n}\n#endif\n",
+        ),
+        (
+            "arch/m68k/kernel/process.c",
+            "asmlinkage int m68k_clone(struct pt_regs *regs)\n{\n\
+             \tstruct kernel_clone_args args = {\n\t\t.flags = (u32)(regs->d1) & ~X,\n\
+             \t\t.sig = regs->d1 & X,\n\t\t.stack = regs->d2,\n\
+             \t\t.tid = (int __user *)regs->d3,\n\t};\n\treturn go(&args);\n}\n",
+        ),
+        (
+            "arch/m68k/kernel/entry.S",
+            "ENTRY(__sys_clone)\n\tjbsr\tm68k_clone\n",
+        ),
+        (
+            "arch/sparc/kernel/process.c",
+            "asmlinkage long sparc_clone(struct pt_regs *regs)\n{\n\
+             \tstruct kernel_clone_args args = {0};\n\tunsigned int f;\n\
+             \tf = lower_32_bits(regs->u_regs[UREG_I0]);\n\targs.flags = (f & ~X);\n\
+             \targs.sig = f & X;\n\targs.tid = (int __user *)regs->u_regs[UREG_I1];\n\
+             \targs.stack = regs->u_regs[UREG_I2];\n\treturn go(&args);\n}\n",
+        ),
+        (
+            "arch/sparc/kernel/entry.S",
+            "ENTRY(sys_clone)\n\tcall\tsparc_clone\n",
+        ),
+        ("arch/Kconfig", "config CLONE_BACKWARDS\n\tbool\n"),
+        ("arch/m68k/Kconfig", "config M68K\n\tdef_bool y\n"),
+        ("arch/sparc/Kconfig", "config SPARC\n\tdef_bool y\n"),
+    ])
+}
+
+#[test]
+fn clone_stores_take_the_generic_order_only_when_it_is_the_same() {
+    let dir = clone_fixture();
+    let defs = Definitions::scan(dir.path()).unwrap();
+    let generic_of = |arch: &str, symbol: &str| {
+        let d = defs.resolve_on(arch, 32, symbol).unwrap();
+        assert!(d.takes_pt_regs(), "{}", d.symbol);
+        defs.same_as_generic(arch, 32, symbol, d).unwrap()
+    };
+    // m68k: d1 -> flags, d2 -> stack, d3 -> tid: the generic order without
+    // CLONE_BACKWARDS (which m68k does not select), though m68k asks for no generic clone.
+    let g = generic_of("m68k", "__sys_clone").unwrap();
+    let names: Vec<&str> = g.params.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["flags", "sp", "tid"]);
+    // sparc: %i1 -> tid, %i2 -> stack: CLONE_BACKWARDS's order, which sparc does not select.
+    let why = generic_of("sparc", "sys_clone").unwrap_err();
+    assert!(
+        why.contains("argument register 1") && why.contains("{tid}") && why.contains("{stack}"),
+        "{why}"
+    );
+}
