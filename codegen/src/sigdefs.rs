@@ -28,7 +28,13 @@
 //!   for them, and [`Definitions::why_unresolved`] says why anything else has none.
 //!
 //! A resolved definition may take the saved registers instead of the arguments (m68k's and
-//! sparc's `clone`, most `sigreturn`s): [`Definition::takes_pt_regs`] says so.
+//! sparc's `clone`, most `sigreturn`s): [`Definition::takes_pt_regs`] says so. Where the
+//! arch's argument registers are known (arm, sparc, m68k), [`regs`] reads what such a
+//! function does with them, and [`Definitions::regs_args`] gives the arguments they are
+//! (the declared parameters of the function they are passed to, in register order), or
+//! [`Definitions::same_as_generic`] the generic clone's when they fill `kernel_clone_args`
+//! exactly as it does. arm's private calls outside the table (`cacheflush`, `set_tls`, ...)
+//! are the `case` blocks of `arm_syscall()`: [`Definitions::private_call`].
 //!
 //! Everything is serialisable, so a caller can cache a scan as JSON.
 //!
