@@ -94,17 +94,22 @@ pub fn read_errno_tables(text: &str) -> Result<BTreeMap<String, Vec<Errno>>> {
         let descriptions: Vec<&str> = descriptions
             .split_terminator(char::from(DESCRIPTION_SEPARATOR))
             .collect();
-        if descriptions.len() != codes.len() {
+        let internal = field(s, "kernel_internal")
+            .and_then(lit_bytes)
+            .ok_or_else(|| shape(&name))?;
+        if descriptions.len() != codes.len() || internal.len() != codes.len().div_ceil(8) {
             return Err(shape(&name));
         }
         let errnos = codes
             .into_iter()
             .zip(descriptions)
-            .map(|((name, code), description)| {
+            .enumerate()
+            .map(|(i, ((name, code), description))| {
                 Some(Errno {
                     name,
                     code: i32::try_from(code).ok()?,
                     description: description.to_string(),
+                    kernel_internal: internal[i / 8] & (1 << (i % 8)) != 0,
                 })
             })
             .collect::<Option<Vec<_>>>()
@@ -244,7 +249,10 @@ pub fn read_dir(out_dir: &Path) -> Result<BTreeMap<String, CommittedTable>> {
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or_default();
-        if !file_name.ends_with(".rs") || matches!(file_name, "mod.rs" | "shared.rs") {
+        if !file_name.ends_with(".rs")
+            || matches!(file_name, "mod.rs" | "shared.rs")
+            || file_name.starts_with("native_errno")
+        {
             continue;
         }
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;

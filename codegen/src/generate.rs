@@ -13,7 +13,8 @@ use crate::libclang::Libclang;
 use crate::render::{render_all, Files, MARKER};
 use crate::sources::Inputs;
 use crate::tables::{
-    build, uapi_constants, wanted, AbiTables, TableDiff, UapiConstant, PROBE_HEADERS, UAPI_HEADERS,
+    build, uapi_constants, wanted, AbiTables, TableDiff, UapiConstant, KERNEL_ERRNO_HEADER,
+    PROBE_HEADERS, UAPI_HEADERS,
 };
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -34,6 +35,10 @@ pub struct Options<'a> {
     /// Refuse to run when an ABI of the table has no headers (writing the crate's tables
     /// must never drop an ABI).
     pub require_all: bool,
+    /// The full kernel source tree (not only its installed headers) whose
+    /// `include/linux/errno.h` names the kernel-internal error codes (`ERESTARTSYS`); without
+    /// it the errno tables hold only the UAPI codes.
+    pub kernel_source: Option<PathBuf>,
     /// Progress lines.
     pub progress: Progress,
     /// Also generate the syscall signatures (`sigdata/`) from these kernel sources.
@@ -72,9 +77,25 @@ pub fn evaluate_all(
     inputs: &Inputs<'_>,
     libclang: &Libclang,
     uapi: bool,
+    kernel_source: Option<&Path>,
 ) -> Result<(Vec<AbiTables>, Option<Vec<UapiConstant>>)> {
+    let kernel_errno = match kernel_source {
+        Some(tree) => {
+            let header = tree.join(KERNEL_ERRNO_HEADER);
+            if !header.is_file() {
+                return Err(Error::new(format!("no {KERNEL_ERRNO_HEADER} in the kernel source"))
+                    .file(&header)
+                    .hint("the kernel-internal error codes come from the full kernel source: re-run `cargo xtask headers` to extract it again"));
+            }
+            Some((header, tree.join("include")))
+        }
+        None => None,
+    };
+    let kernel_errno = kernel_errno
+        .as_ref()
+        .map(|(h, i)| (h.as_path(), i.as_path()));
     let results = parallel_map(&inputs.abis, libclang, |i, (spec, tree)| {
-        evaluate_one(spec, tree, uapi && i == 0).abi(spec.name)
+        evaluate_one(spec, tree, uapi && i == 0, kernel_errno).abi(spec.name)
     });
     let mut tables = Vec::with_capacity(results.len());
     let mut constants = None;
@@ -125,18 +146,43 @@ pub(crate) fn parallel_map<T: Sync, R: Send>(
 /// One ABI's tables, and the UAPI constants when this ABI supplies them.
 type AbiOutcome = Result<(AbiTables, Option<Vec<UapiConstant>>)>;
 
-fn evaluate_one(spec: &AbiSpec, tree: &crate::sources::HeaderTree, with_uapi: bool) -> AbiOutcome {
+/// `kernel_errno`: the kernel source's `include/linux/errno.h` and its `include` folder.
+fn evaluate_one(
+    spec: &AbiSpec,
+    tree: &crate::sources::HeaderTree,
+    with_uapi: bool,
+    kernel_errno: Option<(&Path, &Path)>,
+) -> AbiOutcome {
     let mut headers: Vec<&str> = PROBE_HEADERS.to_vec();
+    let mut include_dirs = tree.include_dirs.clone();
+    if let Some((header, include)) = kernel_errno {
+        // Included by its full path, after the ABI's own headers; its
+        // `#include <uapi/linux/errno.h>` is found in the source's `include/` (searched last),
+        // which includes the ABI's `asm/errno.h` again (guarded): the codes land on this
+        // ABI's errno table.
+        headers.push(
+            header
+                .to_str()
+                .ok_or_else(|| Error::new("the kernel source path is not UTF-8").file(header))?,
+        );
+        include_dirs.push(include.to_path_buf());
+    }
     if with_uapi {
         headers.extend(UAPI_HEADERS);
     }
     let unit = Unit {
         headers: &headers,
-        include_dirs: &tree.include_dirs,
+        include_dirs: &include_dirs,
         clang_args: spec.clang_args,
     };
     let eval = evaluate(&unit, wanted)?;
-    let tables = build(spec, &eval, &tree.origin, tree.expected_linux.as_deref())?;
+    let tables = build(
+        spec,
+        &eval,
+        &tree.origin,
+        tree.expected_linux.as_deref(),
+        kernel_errno.map(|(header, _)| header),
+    )?;
     let constants = if with_uapi {
         Some(uapi_constants(&eval)?)
     } else {
@@ -169,7 +215,8 @@ pub fn generate(inputs: &Inputs<'_>, libclang: &Libclang, opts: &Options<'_>) ->
         inputs.abis.len(),
         libclang.path().display()
     ));
-    let (tables, constants) = evaluate_all(inputs, libclang, opts.uapi)?;
+    let (tables, constants) =
+        evaluate_all(inputs, libclang, opts.uapi, opts.kernel_source.as_deref())?;
     outcome.timings.push(("evaluate", t.elapsed()));
 
     let t = Instant::now();
@@ -393,7 +440,9 @@ fn describe_changes(
         .iter()
         .map(|rel| {
             let abi = rel.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
-            let is_module = rel.starts_with("abi") && !matches!(abi, "mod" | "shared");
+            let is_module = rel.starts_with("abi")
+                && !matches!(abi, "mod" | "shared")
+                && !abi.starts_with("native_errno");
             let new = new_tables.iter().find(|t| t.abi == abi);
             if !is_module {
                 return format!("  {}: stale", rel.display());

@@ -5,8 +5,10 @@
 //!
 //! 1. [`lock`] and [`sources`]: the pinned header sources, fetched ([`fetch`]) into a cache and
 //!    turned into one include path per ABI ([`sources::HeaderTree`]).
-//! 2. [`libclang`] and [`evaluate`]: clang evaluates `asm/unistd.h`, `asm/errno.h` and
-//!    `linux/version.h` per ABI, selected by the `-D`/`-U` of the ABI table ([`abi`]).
+//! 2. [`libclang`] and [`evaluate`]: clang evaluates `asm/unistd.h`, `asm/errno.h`,
+//!    `linux/audit.h` and `linux/version.h` per ABI (and the full kernel source's
+//!    `include/linux/errno.h`, for the kernel-internal codes), selected by the `-D`/`-U` of
+//!    the ABI table ([`abi`]).
 //! 3. [`tables`]: the evaluation becomes validated [`tables::AbiTables`] (the expected
 //!    `unistd_*.h` was included, numbers in range, no helper macro, `#undef`s honoured,
 //!    aliases present, no duplicate number).

@@ -28,7 +28,13 @@
 //!   for them, and [`Definitions::why_unresolved`] says why anything else has none.
 //!
 //! A resolved definition may take the saved registers instead of the arguments (m68k's and
-//! sparc's `clone`, most `sigreturn`s): [`Definition::takes_pt_regs`] says so.
+//! sparc's `clone`, most `sigreturn`s): [`Definition::takes_pt_regs`] says so. Where the
+//! arch's argument registers are known (arm, sparc, m68k), [`regs`] reads what such a
+//! function does with them, and [`Definitions::regs_args`] gives the arguments they are
+//! (the declared parameters of the function they are passed to, in register order), or
+//! [`Definitions::same_as_generic`] the generic clone's when they fill `kernel_clone_args`
+//! exactly as it does. arm's private calls outside the table (`cacheflush`, `set_tls`, ...)
+//! are the `case` blocks of `arm_syscall()`: [`Definitions::private_call`].
 //!
 //! Everything is serialisable, so a caller can cache a scan as JSON.
 //!
@@ -48,6 +54,7 @@ mod c;
 pub mod config;
 mod kbuild;
 mod lex;
+pub mod regs;
 
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -95,6 +102,15 @@ pub struct Definition {
     /// `sys_nis_syscall`, parisc's `sys32_unimplemented`): a stub, not an implementation.
     #[serde(default)]
     pub returns_enosys: bool,
+    /// For a function of an arch whose argument registers [`regs`] knows, that takes
+    /// `struct pt_regs *`: what its body does with the argument registers.
+    #[serde(default)]
+    pub regs_use: Option<regs::RegsUse>,
+    /// For a body that fills a `struct kernel_clone_args`: the fields each parameter (by
+    /// name) or, for a `struct pt_regs *` function, each argument register (by number)
+    /// reaches ([`regs::field_stores`]).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub field_stores: BTreeMap<String, Vec<String>>,
 }
 
 impl Definition {
@@ -149,6 +165,7 @@ struct FileItems {
     markers: Vec<Marker>,
     macros: Vec<c::ArgMacro>,
     pending: Vec<c::PendingDef>,
+    private: Vec<regs::PrivateCall>,
 }
 
 /// The kernel's "not implemented" entry: resolves to nothing, ever.
@@ -255,7 +272,7 @@ fn expand_pending(
 /// The version of what [`Definitions::scan`] records and how [`Definitions::resolve`] reads
 /// it. A cached scan of another version is stale: [`Definitions::from_json`] refuses it, and a
 /// cache key should include it. Bumped whenever the scan or its serialised form changes.
-pub const SCAN_FORMAT: u32 = 1;
+pub const SCAN_FORMAT: u32 = 3;
 
 /// Every definition, alias, wrapper and marker of a kernel source tree, by symbol.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -271,6 +288,13 @@ pub struct Definitions {
     configs: BTreeMap<String, ArchConfig>,
     /// Generic Kconfig symbols that default to on, for tie-breaks ([`config::defaults_on`]).
     defaults_on: std::collections::BTreeSet<String>,
+    /// The private calls of the arches' dispatchers ([`regs::DISPATCHERS`]), by name.
+    #[serde(default)]
+    private: BTreeMap<String, Vec<regs::PrivateCall>>,
+    /// Functions (`static` ones included) that private calls and `struct pt_regs *`
+    /// functions pass argument registers to, found in their arch's own sources.
+    #[serde(default)]
+    helpers: BTreeMap<String, Vec<Definition>>,
 }
 
 /// The kernel arch a source file belongs to (`arch/<arch>/...`), `None` for generic code.
@@ -405,6 +429,7 @@ impl Definitions {
                 out.defs.entry(d.symbol.clone()).or_default().push(d);
             }
         }
+        out.helpers = scan_helpers(src, &files, &out)?;
         out.configs = config::scan(src)?;
         let mut dirs = SCANNED_DIRS.to_vec();
         dirs.push("init");
@@ -447,6 +472,9 @@ impl Definitions {
         }
         for m in items.markers {
             self.markers.entry(m.symbol.clone()).or_default().push(m);
+        }
+        for p in items.private {
+            self.private.entry(p.name.clone()).or_default().push(p);
         }
     }
 
@@ -735,6 +763,164 @@ impl Definitions {
         None
     }
 
+    /// The user-visible arguments of `def`, a function that takes the saved registers
+    /// (`struct pt_regs *`), as [`regs`] derives them from what its body does with the
+    /// argument registers: `None` when its arch's registers are not known, `Err` with the
+    /// reason when the rule does not understand it.
+    pub fn regs_args(
+        &self,
+        arch: &str,
+        bits: u32,
+        def: &Definition,
+    ) -> Option<std::result::Result<Vec<Param>, String>> {
+        Some(self.derive(arch, bits, def.regs_use.as_ref()?))
+    }
+
+    /// For `def`, a `struct pt_regs *` function reached from the table entry `symbol` that
+    /// stores its argument registers into `struct kernel_clone_args` fields (m68k's
+    /// `clone`): the generic definition of the same syscall, as this arch's configuration
+    /// chooses it (`CONFIG_CLONE_BACKWARDS*`), when each of its parameters reaches exactly
+    /// the fields the argument register of the same position does; `None` when `def`
+    /// stores nothing; `Err` naming the first difference.
+    pub fn same_as_generic(
+        &self,
+        arch: &str,
+        bits: u32,
+        symbol: &str,
+        def: &Definition,
+    ) -> Option<std::result::Result<&Definition, String>> {
+        if def.field_stores.is_empty() {
+            return None;
+        }
+        let name = format!("sys_{}", base_name(symbol));
+        // The generic alternative this arch's configuration chooses, had it asked for the
+        // generic syscall (`__ARCH_WANT_SYS_CLONE` is what an arch with its own clone leaves
+        // out; `CONFIG_CLONE_BACKWARDS*` still decide the order).
+        let chosen: Vec<&Definition> = self
+            .definitions_of(&name)
+            .iter()
+            .filter(|g| arch_of(&g.file).is_none() && !g.field_stores.is_empty())
+            .filter(|g| {
+                let wants: Vec<(String, bool)> = g
+                    .conditions
+                    .iter()
+                    .flat_map(|c| c.split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_')))
+                    .filter(|w| w.starts_with("__ARCH_WANT_"))
+                    .map(|w| (w.to_string(), true))
+                    .collect();
+                config::holds_assuming(self.configs.get(arch), bits, &g.conditions, &wants)
+                    == Some(true)
+            })
+            .collect();
+        let [generic] = chosen.as_slice() else {
+            return Some(Err(format!(
+                "it stores argument registers into struct kernel_clone_args fields, and {} generic {name} filling them apply on {arch}",
+                chosen.len()
+            )));
+        };
+        let at = format!("{} ({}:{})", generic.symbol, generic.file, generic.line);
+        let regs_count = def
+            .field_stores
+            .keys()
+            .filter_map(|k| k.parse::<usize>().ok())
+            .max()
+            .map_or(0, |m| m + 1);
+        if regs_count != generic.params.len() {
+            return Some(Err(format!(
+                "it stores {regs_count} argument registers into struct kernel_clone_args fields, the generic {at} takes {} parameters",
+                generic.params.len()
+            )));
+        }
+        let none = Vec::new();
+        for (k, p) in generic.params.iter().enumerate() {
+            let ours = def.field_stores.get(&k.to_string()).unwrap_or(&none);
+            let theirs = generic.field_stores.get(&p.name).unwrap_or(&none);
+            if ours != theirs || ours.is_empty() {
+                return Some(Err(format!(
+                    "argument register {k} reaches kernel_clone_args fields {{{}}}, but parameter {k} `{}` of the generic {at} (as {arch}'s configuration chooses it) reaches {{{}}}",
+                    ours.join(", "),
+                    p.name,
+                    theirs.join(", ")
+                )));
+            }
+        }
+        Some(Ok(generic))
+    }
+
+    /// An arch-private call outside the syscall table (arm's `__ARM_NR_cacheflush`), as the
+    /// arch's dispatcher handles it: its arguments and `file:line` of its `case`, or why they
+    /// are not known.
+    pub fn private_call(
+        &self,
+        arch: &str,
+        bits: u32,
+        name: &str,
+    ) -> std::result::Result<(Vec<Param>, String), String> {
+        let Some(call) = self
+            .private
+            .get(name)
+            .and_then(|all| all.iter().find(|p| arch_of(&p.file) == Some(arch)))
+        else {
+            return Err(format!(
+                "arch-private call outside the syscall table, and no `case` for it in a dispatcher of {arch} ({})",
+                regs::DISPATCHERS
+                    .iter()
+                    .filter(|(a, _)| *a == arch)
+                    .map(|(_, f)| format!("{f}()"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        };
+        let at = format!("{}:{}", call.file, call.line);
+        self.derive(arch, bits, &call.regs_use)
+            .map(|params| (params, at.clone()))
+            .map_err(|why| {
+                format!(
+                    "arch-private call handled by {}() ({at}): {why}",
+                    call.dispatcher
+                )
+            })
+    }
+
+    fn derive(
+        &self,
+        arch: &str,
+        bits: u32,
+        u: &regs::RegsUse,
+    ) -> std::result::Result<Vec<Param>, String> {
+        let (callee, regs) = match u {
+            regs::RegsUse::Nothing => return Ok(Vec::new()),
+            regs::RegsUse::Unclear(why) => return Err(why.clone()),
+            regs::RegsUse::Passed { callee, regs, .. } => (callee, regs),
+        };
+        let def = self.pick_def(arch, bits, callee).or_else(|| {
+            self.pick(
+                arch,
+                bits,
+                self.helpers.get(callee),
+                |d| &d.file,
+                |d| &d.conditions,
+            )
+        });
+        let Some(def) = def else {
+            return Err(format!(
+                "its argument registers go to {callee}(), whose definition is not found for {arch}"
+            ));
+        };
+        regs.iter()
+            .map(|&(r, pos)| {
+                def.params.get(usize::from(pos)).cloned().ok_or_else(|| {
+                    format!(
+                        "argument register {r} goes to parameter {pos} of {callee}() ({}:{}), which has {}",
+                        def.file,
+                        def.line,
+                        def.params.len()
+                    )
+                })
+            })
+            .collect()
+    }
+
     /// Whether calling `symbol` on `arch` is known to give ENOSYS whatever the
     /// configuration: it is [`NOT_IMPLEMENTED`], it leads to an arch stub that only returns
     /// `-ENOSYS`, or nothing defines it for the arch and `COND_SYSCALL` (kernel/sys_ni.c)
@@ -878,6 +1064,64 @@ impl Definitions {
             "no definition of {symbol} found in the scanned sources"
         ))
     }
+}
+
+/// The callees (by arch) that register-reading functions and private calls pass their
+/// arguments to and that have no recorded definition, defined in their arch's own sources
+/// (`static inline` helpers such as arm's `set_tls` and `do_cache_op`).
+fn scan_helpers(
+    src: &Path,
+    files: &[PathBuf],
+    found: &Definitions,
+) -> Result<BTreeMap<String, Vec<Definition>>> {
+    let mut wanted: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+    let uses = found
+        .defs
+        .values()
+        .flatten()
+        .filter_map(|d| Some((arch_of(&d.file)?, d.regs_use.as_ref()?)))
+        .chain(
+            found
+                .private
+                .values()
+                .flatten()
+                .filter_map(|p| Some((arch_of(&p.file)?, &p.regs_use))),
+        );
+    for (arch, u) in uses {
+        if let regs::RegsUse::Passed { callee, .. } = u {
+            if !found.defs.contains_key(callee) {
+                wanted
+                    .entry(arch.to_string())
+                    .or_default()
+                    .insert(callee.clone());
+            }
+        }
+    }
+    let mut out: BTreeMap<String, Vec<Definition>> = BTreeMap::new();
+    for path in files {
+        let rel = path
+            .strip_prefix(src)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let Some(names) = arch_of(&rel).and_then(|a| wanted.get(a)) else {
+            continue;
+        };
+        if rel.ends_with(".S") {
+            continue;
+        }
+        let bytes = std::fs::read(path).map_err(|e| Error::io("read source file", path, e))?;
+        let text = String::from_utf8_lossy(&bytes);
+        if !names.iter().any(|n| text.contains(n.as_str())) {
+            continue;
+        }
+        for d in c::parse_with(&text, &rel, Some(names)).defs {
+            if d.kind == DefKind::Function && names.contains(&d.symbol) {
+                out.entry(d.symbol.clone()).or_default().push(d);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// Adds the `*.c`, `*.h` and `*.S` files under `dir` to `out`.

@@ -25,7 +25,7 @@ pub const UNRESOLVED_PATH: &str = "codegen/signatures-unresolved.txt";
 pub const ACCEPT_UNRESOLVED_ENV: &str = "SYSCALLS_SYS_ACCEPT_UNRESOLVED";
 
 /// Bump when the scan's output format or meaning changes: cached scans are then redone.
-const SCAN_CACHE_VERSION: u32 = 1;
+const SCAN_CACHE_VERSION: u32 = 3;
 
 /// The scanner's own source: a cached scan is valid only for the scanner that made it, so its
 /// text is part of the cache key (a parser fix invalidates every cached scan by itself).
@@ -36,6 +36,7 @@ const SCANNER_SOURCE: &[&str] = &[
     include_str!("sigdefs/config.rs"),
     include_str!("sigdefs/kbuild.rs"),
     include_str!("sigdefs/lex.rs"),
+    include_str!("sigdefs/regs.rs"),
 ];
 
 /// The cache key of a scan of the tree stamped `stamp`.
@@ -135,6 +136,10 @@ pub enum Resolved {
         at: String,
         /// It takes the saved registers instead of arguments.
         pt_regs: bool,
+        /// For `pt_regs`: the arguments derived from what it does with the argument
+        /// registers ([`Definitions::regs_args`]), or why they are not known.
+        #[serde(default)]
+        derived: Option<std::result::Result<Vec<(String, String)>, String>>,
     },
     /// Only `COND_SYSCALL` names it: the kernel links it to `sys_ni_syscall` (ENOSYS).
     Stub,
@@ -144,6 +149,18 @@ pub enum Resolved {
 
 /// Resolves `symbol` for `arch` and kernel width `bits`.
 pub fn lookup(defs: &Definitions, arch: &str, bits: u32, symbol: &str) -> Resolved {
+    if let Some(name) = symbol.strip_prefix(PRIVATE_PREFIX) {
+        return match defs.private_call(arch, bits, name) {
+            Ok((params, at)) => Resolved::Definition {
+                symbol: String::new(),
+                params: params.into_iter().map(|p| (p.name, p.ty)).collect(),
+                at,
+                pt_regs: false,
+                derived: None,
+            },
+            Err(why) => Resolved::Unresolved(why),
+        };
+    }
     if defs.not_implemented_on(arch, bits, symbol) {
         return Resolved::Stub;
     }
@@ -163,11 +180,41 @@ pub fn lookup(defs: &Definitions, arch: &str, bits: u32, symbol: &str) -> Resolv
                 .collect(),
             at: format!("{}:{}", d.file, d.line),
             pt_regs: d.takes_pt_regs(),
+            derived: defs.regs_args(arch, bits, d).map(|r| {
+                let pairs = |params: &[crate::sigdefs::Param]| -> Vec<(String, String)> {
+                    params
+                        .iter()
+                        .map(|p| (p.name.clone(), p.ty.clone()))
+                        .collect()
+                };
+                match (r, defs.same_as_generic(arch, bits, symbol, d)) {
+                    (Ok(params), _) => Ok(pairs(&params)),
+                    // Registers stored into kernel_clone_args in the generic clone's order:
+                    // the generic declaration describes them.
+                    (Err(_), Some(Ok(generic))) => Ok(pairs(&generic.params)),
+                    (Err(why), Some(Err(generic))) => Err(format!("{why}; {generic}")),
+                    (Err(why), None) => Err(why),
+                }
+            }),
         },
         None => Resolved::Unresolved(
             defs.why_unresolved_on(arch, bits, symbol)
                 .unwrap_or_else(|| "no definition found".to_string()),
         ),
+    }
+}
+
+/// What [`build_with`] asks `resolve` for an arch-private call outside the table (arm's
+/// `cacheflush`): this prefix and the call's name.
+pub const PRIVATE_PREFIX: &str = "private:";
+
+/// The symbol [`build_with`] resolves for an entry: its table entry, or
+/// [`PRIVATE_PREFIX`] and its name for a private call.
+fn resolve_symbol(e: &EntryPoint) -> Option<String> {
+    match &e.entry {
+        Some(s) => Some(s.clone()),
+        None if e.private => Some(format!("{PRIVATE_PREFIX}{}", e.name)),
+        None => None,
     }
 }
 
@@ -180,7 +227,7 @@ pub fn build_with(
     let syscalls = entries
         .iter()
         .map(|e| {
-            let resolved = e.entry.as_deref().map(&resolve);
+            let resolved = resolve_symbol(e).as_deref().map(&resolve);
             // A table entry nothing defines but `COND_SYSCALL` (kernel/sys_ni.c) links to
             // sys_ni_syscall: ENOSYS, like an empty row.
             let stub = resolved == Some(Resolved::Stub);
@@ -203,36 +250,32 @@ pub fn build_with(
                     }),
                     None,
                 ),
+                // Arguments derived from what it does with the argument registers.
+                Some(Resolved::Definition {
+                    pt_regs: true,
+                    derived: Some(Ok(params)),
+                    at,
+                    ..
+                }) => (Some(signature_of(spec, params, at)), None),
                 Some(Resolved::Definition {
                     pt_regs: true,
                     symbol,
                     at,
+                    derived,
                     ..
                 }) => (
                     None,
-                    Some(format!(
-                        "{symbol} ({at}) takes the saved registers (struct pt_regs *), not declared arguments"
-                    )),
+                    Some(match derived {
+                        Some(Err(why)) => format!(
+                            "{symbol} ({at}) takes the saved registers (struct pt_regs *): {why}"
+                        ),
+                        _ => format!(
+                            "{symbol} ({at}) takes the saved registers (struct pt_regs *), not declared arguments"
+                        ),
+                    }),
                 ),
                 Some(Resolved::Definition { params, at, .. }) => {
-                    let (slots, registers) =
-                        layout(&spec.arg_registers, params.iter().map(|(_, ty)| ty.as_str()));
-                    let args = params
-                        .into_iter()
-                        .zip(slots)
-                        .map(|((name, ty), s)| Arg {
-                            name,
-                            ty,
-                            first: s.first,
-                            count: s.count,
-                        })
-                        .collect();
-                    let signature = Signature {
-                        args,
-                        registers,
-                        defined_at: at,
-                    };
-                    (Some(signature), None)
+                    (Some(signature_of(spec, params, at)), None)
                 }
             };
             SyscallSignature {
@@ -249,6 +292,29 @@ pub fn build_with(
     AbiSignatures {
         abi: spec.name.to_string(),
         syscalls,
+    }
+}
+
+/// Lays `params` out in the ABI's argument registers.
+fn signature_of(spec: &AbiSpec, params: Vec<(String, String)>, at: String) -> Signature {
+    let (slots, registers) = layout(
+        &spec.arg_registers,
+        params.iter().map(|(_, ty)| ty.as_str()),
+    );
+    let args = params
+        .into_iter()
+        .zip(slots)
+        .map(|((name, ty), s)| Arg {
+            name,
+            ty,
+            first: s.first,
+            count: s.count,
+        })
+        .collect();
+    Signature {
+        args,
+        registers,
+        defined_at: at,
     }
 }
 
@@ -535,14 +601,14 @@ pub fn generate(
     let mut resolutions: BTreeMap<String, BTreeMap<String, Resolved>> = BTreeMap::new();
     let mut origins: Vec<String> = Vec::new();
     for tree in &inputs.trees {
-        let needed: Vec<(&str, u32, &str)> = jobs
+        let needed: Vec<(&str, u32, String)> = jobs
             .iter()
             .filter(|(_, t, _, _)| t.stamp == tree.stamp)
             .flat_map(|(spec, _, _, entries)| {
                 let (arch, bits) = (spec.kernel_arch, kernel_bits(spec));
                 entries
                     .iter()
-                    .filter_map(move |e| e.entry.as_deref().map(|s| (arch, bits, s)))
+                    .filter_map(move |e| resolve_symbol(e).map(|s| (arch, bits, s)))
             })
             .collect();
         if needed.is_empty() {
@@ -564,7 +630,7 @@ pub fn generate(
             .unwrap_or_default();
         let complete = needed
             .iter()
-            .all(|&(a, b, s)| cached.contains_key(&resolution_key(a, b, s)));
+            .all(|(a, b, s)| cached.contains_key(&resolution_key(a, *b, s)));
         let map = if complete {
             cached
         } else {
@@ -575,7 +641,7 @@ pub fn generate(
             let defs = cached_scan(&tree.path, &tree.stamp, &inputs.cache_dir)?;
             let map: BTreeMap<String, Resolved> = needed
                 .iter()
-                .map(|&(a, b, s)| (resolution_key(a, b, s), lookup(&defs, a, b, s)))
+                .map(|(a, b, s)| (resolution_key(a, *b, s), lookup(&defs, a, *b, s)))
                 .collect();
             let json = serde_json::to_vec(&map)
                 .map_err(|e| Error::new(format!("serialise the resolutions: {e}")))?;

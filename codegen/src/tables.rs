@@ -104,7 +104,17 @@ pub struct Errno {
     pub code: i32,
     /// The kernel's comment: `Bad file descriptor`.
     pub description: String,
+    /// A kernel-internal code (`ERESTARTSYS`) of the kernel source's `include/linux/errno.h`:
+    /// never returned to user space, but seen by tracers at syscall exit.
+    pub kernel_internal: bool,
 }
+
+/// The header of the full kernel source (not installed by `make headers`) that defines the
+/// kernel-internal error codes.
+pub const KERNEL_ERRNO_HEADER: &str = "include/linux/errno.h";
+
+/// What the description of a kernel-internal code starts with.
+pub const KERNEL_INTERNAL: &str = "Kernel-internal, never returned to user space";
 
 /// Everything generated for one ABI.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,11 +158,15 @@ pub struct UapiConstant {
 }
 
 /// Builds and validates an ABI's tables from its evaluation.
+///
+/// `kernel_errno` is the full kernel source's [`KERNEL_ERRNO_HEADER`] when the unit included
+/// it: its codes become the ABI's kernel-internal errno entries.
 pub fn build(
     spec: &AbiSpec,
     eval: &Evaluation,
     origin: &str,
     expected_linux: Option<&str>,
+    kernel_errno: Option<&Path>,
 ) -> Result<AbiTables> {
     let linux = linux_version(eval)?;
     if let Some(pinned) = expected_linux {
@@ -163,7 +177,7 @@ pub fn build(
     }
     let unistd = selected_unistd(spec, eval)?;
     let syscalls = syscalls(spec, eval).map_err(|e| e.file(&unistd))?;
-    let errnos = errnos(eval)?;
+    let errnos = errnos(eval, kernel_errno)?;
     let audit_arches = audit_arches(spec, eval).map_err(|e| e.file("linux/audit.h"))?;
     Ok(AbiTables {
         abi: spec.name.to_string(),
@@ -247,12 +261,16 @@ pub fn wanted(name: &str) -> bool {
         || uapi_type(name).is_some()
 }
 
+/// `EBADF`, `E2BIG`, `ERESTART_RESTARTBLOCK`: `E`, an uppercase letter or digit, then uppercase letters, digits
+/// and inner `_`.
 fn is_errno_name(name: &str) -> bool {
-    name.len() > 1
-        && name.starts_with('E')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    let b = name.as_bytes();
+    b.len() > 1
+        && b[0] == b'E'
+        && b[1].is_ascii_alphanumeric()
+        && !name.ends_with('_')
+        && b.iter()
+            .all(|&c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'_')
 }
 
 /// `(Rust type, header)` of a wanted UAPI constant.
@@ -291,6 +309,15 @@ fn selected_unistd(spec: &AbiSpec, eval: &Evaluation) -> Result<PathBuf> {
         .hint("check the ABI's row in codegen/src/abi.rs against how this kernel's asm/unistd.h selects the file"));
     }
     Ok(variants[0].clone())
+}
+
+/// Whether two paths name the same file (clang may spell an included path differently).
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || matches!(
+            (std::fs::canonicalize(a), std::fs::canonicalize(b)),
+            (Ok(a), Ok(b)) if a == b
+        )
 }
 
 fn is_in_asm(path: &Path) -> bool {
@@ -438,23 +465,42 @@ fn parse_define(line: &str) -> Option<Define<'_>> {
     })
 }
 
-fn errnos(eval: &Evaluation) -> Result<Vec<Errno>> {
+fn errnos(eval: &Evaluation, kernel_errno: Option<&Path>) -> Result<Vec<Errno>> {
     // Text of the errno headers, first file first (the arch's own before asm-generic): only for
     // the descriptions and to tell aliases (`#define EWOULDBLOCK EAGAIN`) from literals.
     let mut lines: BTreeMap<String, (String, bool)> = BTreeMap::new();
+    let mut internal: BTreeSet<String> = BTreeSet::new();
     for path in eval
         .included
         .iter()
         .filter(|p| matches!(file_name(p), "errno.h" | "errno-base.h"))
     {
+        let is_internal = kernel_errno.is_some_and(|k| same_file(k, path));
         let text = std::fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
         for define in text.lines().filter_map(parse_define) {
             if is_errno_name(define.name) {
                 let alias = is_errno_name(define.value);
+                let comment = if is_internal {
+                    internal.insert(define.name.to_string());
+                    if define.comment.is_empty() {
+                        KERNEL_INTERNAL.to_string()
+                    } else {
+                        format!("{KERNEL_INTERNAL}: {}", define.comment)
+                    }
+                } else {
+                    define.comment.to_string()
+                };
                 lines
                     .entry(define.name.to_string())
-                    .or_insert((define.comment.to_string(), alias));
+                    .or_insert((comment, alias));
             }
+        }
+    }
+    if let Some(header) = kernel_errno {
+        if internal.is_empty() {
+            return Err(Error::new("the kernel source defines no kernel-internal error code")
+                .file(header)
+                .hint("the unit must include the full kernel source's include/linux/errno.h (ERESTARTSYS…)"));
         }
     }
     let order: BTreeMap<&str, usize> = eval
@@ -501,7 +547,18 @@ fn errnos(eval: &Evaluation) -> Result<Vec<Errno>> {
             name: name.clone(),
             code,
             description,
+            kernel_internal: internal.contains(name.as_str()),
         });
+    }
+    // A kernel-internal code must not be a code user space knows on this ABI.
+    for e in out.iter().filter(|e| e.kernel_internal) {
+        if let Some(user) = out.iter().find(|u| u.code == e.code && !u.kernel_internal) {
+            return Err(Error::new(format!(
+                "kernel-internal {} = {} is also {} of the UAPI headers",
+                e.name, e.code, user.name
+            ))
+            .file(kernel_errno.unwrap_or(Path::new(KERNEL_ERRNO_HEADER))));
+        }
     }
     Ok(out)
 }
@@ -795,6 +852,92 @@ mod tests {
         assert_eq!(parse_define("#define F(x) x"), None);
         assert_eq!(parse_define("#defineX 1"), None);
         assert_eq!(parse_define("#undef EAGAIN /* 11 */"), None);
+    }
+
+    #[test]
+    fn kernel_internal_codes_are_marked_and_must_not_clash() {
+        let dir = tempfile::tempdir().unwrap();
+        let uapi = dir.path().join("asm-errno").join("errno.h");
+        let kernel = dir.path().join("include").join("errno.h");
+        for (path, text) in [
+            (
+                &uapi,
+                "#define EPERM 1 /* Operation not permitted */\n#define EINTR 4\n",
+            ),
+            (
+                &kernel,
+                "#define ERESTARTSYS 512\n#define ENOTSUPP 524 /* Operation is not supported */\n",
+            ),
+        ] {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let mut e = Evaluation {
+            included: vec![uapi.clone(), kernel.clone()],
+            ..Default::default()
+        };
+        for (name, value) in [
+            ("EPERM", 1),
+            ("EINTR", 4),
+            ("ERESTARTSYS", 512),
+            ("ENOTSUPP", 524),
+        ] {
+            e.macros.push(name.into());
+            e.values.insert(name.into(), value);
+        }
+        let list = errnos(&e, Some(&kernel)).unwrap();
+        let internal: Vec<(&str, bool, &str)> = list
+            .iter()
+            .map(|e| (e.name.as_str(), e.kernel_internal, e.description.as_str()))
+            .collect();
+        assert_eq!(
+            internal,
+            [
+                ("EPERM", false, "Operation not permitted"),
+                ("EINTR", false, ""),
+                ("ERESTARTSYS", true, KERNEL_INTERNAL),
+                (
+                    "ENOTSUPP",
+                    true,
+                    "Kernel-internal, never returned to user space: Operation is not supported"
+                ),
+            ]
+        );
+        // Without the kernel header nothing is internal; with one that defines nothing, an error.
+        assert!(errnos(&e, None).unwrap().iter().all(|e| !e.kernel_internal));
+        std::fs::write(&kernel, "\n").unwrap();
+        let err = errnos(&e, Some(&kernel)).unwrap_err();
+        assert!(
+            err.message.contains("no kernel-internal error code"),
+            "{err}"
+        );
+        // A kernel-internal code that user space also has is refused.
+        std::fs::write(&kernel, "#define ERESTARTSYS 4\n").unwrap();
+        e.values.insert("ERESTARTSYS".into(), 4);
+        let err = errnos(&e, Some(&kernel)).unwrap_err();
+        assert!(
+            err.message
+                .contains("kernel-internal ERESTARTSYS = 4 is also EINTR"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn errno_names() {
+        for name in ["EPERM", "E2BIG", "ERESTART_RESTARTBLOCK", "EPROBE_DEFER"] {
+            assert!(is_errno_name(name), "{name}");
+        }
+        for name in [
+            "E",
+            "E_X",
+            "EX_",
+            "Eperm",
+            "_EPERM",
+            "EBADF(x)",
+            "AUDIT_ARCH_ARM",
+        ] {
+            assert!(!is_errno_name(name), "{name}");
+        }
     }
 
     #[test]

@@ -29,7 +29,7 @@ use syscalls_sys::uapi::{
     F_ADD_SEALS, F_GET_SEALS, F_SEAL_GROW, F_SEAL_SEAL, F_SEAL_SHRINK, F_SEAL_WRITE,
     MFD_ALLOW_SEALING, MFD_CLOEXEC, MFD_NOEXEC_SEAL,
 };
-use syscalls_sys::{syscall, Errno, SYS_memfd_create, EINVAL, ENOSYS, NATIVE};
+use syscalls_sys::{syscall, Errno, SYS_memfd_create, NATIVE};
 
 use crate::debug::debug;
 
@@ -101,7 +101,7 @@ pub fn create(name: &str) -> io::Result<(File, Backing)> {
     })?;
     match memfd_create(&c_name) {
         Ok(file) => Ok((file, Backing::Memfd)),
-        Err(errno) if errno == Errno::from_raw(ENOSYS) => {
+        Err(errno) if errno == Errno::ENOSYS => {
             debug!(
                 "memfd_create unavailable ({errno}); falling back to an unlinked temporary file"
             );
@@ -109,7 +109,7 @@ pub fn create(name: &str) -> io::Result<(File, Backing)> {
             debug!("fallback buffer for {name:?}: {backing:?}");
             Ok((file, backing))
         }
-        Err(errno) if errno == Errno::from_raw(EINVAL) => Err(io::Error::new(
+        Err(errno) if errno == Errno::EINVAL => Err(io::Error::new(
             io::ErrorKind::InvalidInput,
             format!("memfd_create refused the name {name:?} ({errno}): too long for the kernel"),
         )),
@@ -126,14 +126,14 @@ fn memfd_create(name: &CString) -> Result<File, Errno> {
     // SAFETY: `name` is a NUL-terminated string that outlives the call, which only reads it;
     // on success the new descriptor is owned by no one else.
     let fd = match unsafe { syscall!(SYS_memfd_create, name.as_ptr(), flags | MFD_NOEXEC_SEAL) } {
-        Err(errno) if errno == Errno::from_raw(EINVAL) => {
+        Err(errno) if errno == Errno::EINVAL => {
             debug!("memfd_create refused MFD_NOEXEC_SEAL ({errno}); retrying without it");
             // SAFETY: as above.
             unsafe { syscall!(SYS_memfd_create, name.as_ptr(), flags) }?
         }
         other => other?,
     };
-    let fd = i32::try_from(fd).map_err(|_| Errno::from_raw(EINVAL))?;
+    let fd = i32::try_from(fd).map_err(|_| Errno::EINVAL)?;
     // SAFETY: `fd` was just returned by memfd_create: an open descriptor that nothing else
     // owns, so the `File` may own (and eventually close) it.
     Ok(unsafe { File::from_raw_fd(fd) })
@@ -244,5 +244,5 @@ pub fn seals(file: &File) -> Result<i32, Errno> {
     // borrowed from a live `File`.
     let mask = unsafe { syscall!(SYS_FCNTL, file.as_raw_fd(), F_GET_SEALS) }?;
     // The kernel returns an `int` mask.
-    i32::try_from(mask).map_err(|_| Errno::from_raw(EINVAL))
+    i32::try_from(mask).map_err(|_| Errno::EINVAL)
 }

@@ -23,7 +23,7 @@ use std::os::unix::ffi::OsStringExt;
 use syscalls_sys::uapi::MFD_CLOEXEC;
 use syscalls_sys::{
     syscall, syscall_raw, Errno, SYS_clone, SYS_close, SYS_dup3, SYS_execve, SYS_exit_group,
-    SYS_getpid, SYS_memfd_create, SYS_read, SYS_waitid, SYS_write, EINTR, ENOMEM, ENOSYS, NATIVE,
+    SYS_getpid, SYS_memfd_create, SYS_read, SYS_waitid, SYS_write, NATIVE,
 };
 
 use crate::memfd::{either, SYS_FCNTL};
@@ -259,7 +259,7 @@ unsafe fn child(
     let errno = match unsafe { syscall!(SYS_execve, program.as_ptr(), argv, envp) } {
         Err(errno) => errno,
         // execve does not return on success; if a kernel ever did, it would be a failure.
-        Ok(_) => Errno::from_raw(ENOSYS),
+        Ok(_) => Errno::ENOSYS,
     };
     // SAFETY: we are the child.
     unsafe { die(b"execve", program, errno) }
@@ -344,7 +344,7 @@ fn wait(pid: usize) -> Result<RawStatus, RawError> {
         match result {
             Ok(Some(status)) => return Ok(status),
             Ok(None) => continue,
-            Err(errno) if errno == Errno::from_raw(EINTR) => continue,
+            Err(errno) if errno == Errno::EINTR => continue,
             Err(errno) => {
                 let syscall = if SYS_WAIT4.is_some() {
                     "wait4"
@@ -382,7 +382,7 @@ fn rewind(fd: usize) -> Result<(), RawError> {
         }
         (None, None) => Err(RawError {
             syscall: "lseek",
-            errno: Errno::from_raw(ENOSYS),
+            errno: Errno::ENOSYS,
         }),
     }
 }
@@ -395,7 +395,7 @@ fn read_to_end(fd: usize) -> Result<Vec<u8>, RawError> {
         if data.try_reserve(64 * 1024).is_err() {
             return Err(RawError {
                 syscall: "read",
-                errno: Errno::from_raw(ENOMEM),
+                errno: Errno::ENOMEM,
             });
         }
         let spare = data.spare_capacity_mut();
@@ -405,7 +405,7 @@ fn read_to_end(fd: usize) -> Result<Vec<u8>, RawError> {
             Ok(0) => return Ok(data),
             // SAFETY: the kernel initialised the first `n` bytes of the spare capacity.
             Ok(n) => unsafe { data.set_len(data.len() + n) },
-            Err(errno) if errno == Errno::from_raw(EINTR) => continue,
+            Err(errno) if errno == Errno::EINTR => continue,
             Err(errno) => {
                 return Err(RawError {
                     syscall: "read",

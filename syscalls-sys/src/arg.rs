@@ -35,6 +35,26 @@ use core::ptr::NonNull;
 /// # use syscalls_sys::{syscall, SYS_close};
 /// let _ = unsafe { syscall!(SYS_close, true) };
 /// ```
+///
+/// The compiler's error names the conversions these usually need, for example for a
+/// borrowed file descriptor:
+///
+/// ```compile_fail,E0277
+/// # use syscalls_sys::{syscall, SYS_fsync};
+/// use std::os::fd::AsFd;
+/// let file = std::fs::File::open("/dev/null").unwrap();
+/// // error[E0277]: `BorrowedFd<'_>` cannot be a syscall argument: `syscall!` takes integers
+/// //               and raw pointers
+/// //   = note: a file descriptor: pass `fd.as_raw_fd()` (std::os::fd::AsRawFd), …
+/// let _ = unsafe { syscall!(SYS_fsync, file.as_fd()) };
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be a syscall argument: `syscall!` takes integers and raw pointers",
+    label = "not an integer or a raw pointer",
+    note = "a file descriptor: pass `fd.as_raw_fd()` (std::os::fd::AsRawFd), not `fd.as_fd()` or `&file`",
+    note = "a buffer: pass `buf.as_ptr()` or `buf.as_mut_ptr()` and the length `buf.len()`, not `&buf` or `&mut buf`",
+    note = "a flag or a `bool`: convert it to an integer first (`flag as i32`); 64-bit values on 32-bit targets are split into two arguments, as in C"
+)]
 pub trait SyscallArg: sealed::Sealed {
     /// The argument as the `usize` the kernel receives in its register.
     fn into_syscall_arg(self) -> usize;

@@ -37,7 +37,9 @@ macro_rules! safety_doc {
 }
 
 macro_rules! define {
-    ($($n:literal $name:ident $raw:ident ($($a:ident),*);)*) => {$(
+    // `$n` is a `tt`, not a `literal`: a `literal` fragment forwarded to `define!(@s $n)` is
+    // opaque and never matches the `1` of the `(@s 1)` arm.
+    ($($n:tt $name:ident $raw:ident ($($a:ident),*);)*) => {$(
         #[doc = concat!("Issues a syscall with ", $n, " argument", define!(@s $n),
             " and decodes the result: `Ok(value)`, or `Err(errno)` when the kernel reports \
             failure.\n\n\
@@ -52,12 +54,11 @@ macro_rules! define {
 
         #[doc = concat!("Issues a syscall with ", $n, " argument", define!(@s $n),
             " and returns the raw result, undecoded.\n\n\
-            The function behind [`syscall_raw!`](crate::syscall_raw!). With the inline-asm \
-            backend this is the kernel's return register: `-4095..=-1` meaning `-errno` on \
-            most ABIs, the positive errno on mips, powerpc and sparc64, which report \
-            failure in a flag the raw value does not carry; with the libc backend it is \
-            what `libc::syscall` returns, `-1` on failure with the code in the C `errno`. \
-            [`BACKEND`](crate::BACKEND) says which backend this build uses.\n\n",
+            The function behind [`syscall_raw!`](crate::syscall_raw!). The result follows \
+            the kernel's convention on every backend and ABI: `-errno` (`-4095..=-1` as \
+            `usize`) on failure, the syscall's value otherwise; \
+            [`Errno::from_ret`](crate::Errno::from_ret) decodes it. See \
+            [`syscall_raw!`](crate::syscall_raw!) for how each backend gets there.\n\n",
             safety_doc!())]
         #[inline(always)]
         pub unsafe fn $raw(nr: usize $(, $a: usize)*) -> usize {
@@ -66,7 +67,7 @@ macro_rules! define {
         }
     )*};
     (@s 1) => { "" };
-    (@s $n:literal) => { "s" };
+    (@s $n:tt) => { "s" };
 }
 
 define! {
@@ -174,19 +175,34 @@ macro_rules! syscall {
 /// Like [`syscall!`](crate::syscall!), but returns the raw result as a `usize`, undecoded.
 ///
 /// Same arguments, same conversions, same `unsafe` contract; expands to a call of
-/// [`syscall0_raw`] … [`syscall6_raw`]. With the inline-asm backend the result is the
-/// kernel's return register, nothing added to the hand-written asm: `-4095..=-1` means
-/// `-errno` on most ABIs; mips, powerpc and sparc64 report failure in a flag instead (the
-/// register then holds the positive errno), which only [`syscall!`](crate::syscall!) sees.
-/// With the libc backend it is `libc::syscall`'s return value (`-1` on failure, code in the
-/// C `errno`). [`BACKEND`](crate::BACKEND) says which backend this build uses.
+/// [`syscall0_raw`] … [`syscall6_raw`]. The result has one meaning on every backend and
+/// every architecture, the kernel's own convention: a value in `-4095..=-1` (as `usize`) is
+/// `-errno`, anything else is the syscall's result. [`Errno::from_ret`](crate::Errno::from_ret)
+/// decodes it; `syscall!` is that decoding, done in the same place.
+///
+/// - On x86_64, x32, x86, aarch64, arm, riscv, loongarch64 and s390x with the inline-asm
+///   backend it is the kernel's return register, with nothing added to the hand-written asm.
+/// - On mips, powerpc and sparc64, whose kernels report failure in a flag (mips `a3`,
+///   powerpc `cr0.SO`, sparc the carry) and leave the positive errno in the register, the
+///   asm backend folds the flag in (`-errno` on failure), as the C libraries' internal
+///   syscall macros do there.
+/// - With the libc backend (the `libc` feature, or a target without an asm backend), the
+///   C library's `-1` plus `errno` is turned into `-errno`.
+///
+/// So turning on the `libc` feature anywhere in a build (features unify) never changes what
+/// `syscall_raw!` returns. [`BACKEND`](crate::BACKEND) says which backend a build uses.
 ///
 /// ```
-/// use syscalls_sys::{syscall_raw, SYS_getppid};
+/// use syscalls_sys::{syscall_raw, Errno, SYS_close, SYS_getppid, EBADF};
 ///
 /// // SAFETY: getppid takes no arguments and cannot fail.
 /// let ppid = unsafe { syscall_raw!(SYS_getppid) };
 /// assert!(ppid > 0);
+///
+/// // SAFETY: closing fd -1 touches no memory and no descriptor anyone owns.
+/// let raw = unsafe { syscall_raw!(SYS_close, -1) };
+/// assert_eq!(raw, (EBADF as usize).wrapping_neg()); // -EBADF, on every backend
+/// assert_eq!(Errno::from_ret(raw), Err(Errno::EBADF));
 /// ```
 #[macro_export]
 macro_rules! syscall_raw {

@@ -84,6 +84,79 @@
 //! assert!(with_fork < ABIS.len()); // aarch64, riscv, loongarch… only have clone.
 //! ```
 //!
+//! # Seccomp filters
+//!
+//! A complete allow-list filter, built from syscall names: the architecture check first
+//! (`seccomp_data.arch` must be [`AUDIT_ARCH`], or the process is killed: a syscall of another
+//! ABI has other numbers), then one comparison per allowed syscall, and
+//! `SECCOMP_RET_KILL_PROCESS` for everything else. On x86_64, the x32 ABI shares
+//! `AUDIT_ARCH_X86_64` and tells its syscalls apart by the x32 bit in the number: an exact
+//! allow-list needs no check of its own for it, since a number carrying the bit equals no
+//! listed number and is killed like any other (a deny-list would have to test the bit).
+//! The BPF and seccomp constants come from the `libc` crate.
+//!
+//! ```
+//! # #[cfg(all(target_os = "linux", target_env = "gnu"))] {
+//! use std::mem::offset_of;
+//! use syscalls_sys::{syscall, AUDIT_ARCH, NATIVE, SYS_exit_group, SYS_getppid, SYS_prctl};
+//!
+//! fn allow_list(names: &[&str]) -> Vec<libc::sock_filter> {
+//!     let op = |code: u32, k: u32, jt: u8, jf: u8| libc::sock_filter { code: code as u16, jt, jf, k };
+//!     let load = |offset: usize| op(libc::BPF_LD | libc::BPF_W | libc::BPF_ABS, offset as u32, 0, 0);
+//!     let ret = |action: u32| op(libc::BPF_RET | libc::BPF_K, action, 0, 0);
+//!     let if_equal_skip_0_else_1 = |k: u32| op(libc::BPF_JMP | libc::BPF_JEQ | libc::BPF_K, k, 0, 1);
+//!
+//!     let mut filter = vec![
+//!         load(offset_of!(libc::seccomp_data, arch)),
+//!         if_equal_skip_0_else_1(AUDIT_ARCH),
+//!         op(libc::BPF_JMP | libc::BPF_JA, 1, 0, 0), // the native ABI: go on
+//!         ret(libc::SECCOMP_RET_KILL_PROCESS),      // another ABI: kill
+//!         load(offset_of!(libc::seccomp_data, nr)),
+//!     ];
+//!     for name in names {
+//!         let nr = NATIVE.syscall_number(name).unwrap_or_else(|| panic!("no syscall {name}"));
+//!         filter.push(if_equal_skip_0_else_1(nr as u32));
+//!         filter.push(ret(libc::SECCOMP_RET_ALLOW));
+//!     }
+//!     filter.push(ret(libc::SECCOMP_RET_KILL_PROCESS));
+//!     filter
+//! }
+//!
+//! /// Forks a child that installs `filter` and then calls getppid if `call_getppid`; returns
+//! /// its wait status.
+//! fn run_child(filter: &[libc::sock_filter], call_getppid: bool) -> i32 {
+//!     let program = libc::sock_fprog { len: filter.len() as u16, filter: filter.as_ptr() as *mut _ };
+//!     // SAFETY: the child issues raw syscalls only (nothing that allocates or locks) and exits.
+//!     let pid = unsafe { libc::fork() };
+//!     if pid == 0 {
+//!         // SAFETY: prctl reads `program` and the filter, alive in the child's copy of memory;
+//!         // getppid and exit_group touch no memory.
+//!         unsafe {
+//!             syscall!(SYS_prctl, libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0).unwrap();
+//!             let program = &program as *const libc::sock_fprog;
+//!             syscall!(SYS_prctl, libc::PR_SET_SECCOMP, libc::SECCOMP_MODE_FILTER, program).unwrap();
+//!             if call_getppid {
+//!                 let _ = syscall!(SYS_getppid);
+//!             }
+//!             let _ = syscall!(SYS_exit_group, 0);
+//!         }
+//!     }
+//!     let mut status = 0;
+//!     // SAFETY: `status` is valid for writes; `pid` is our child.
+//!     assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+//!     status
+//! }
+//!
+//! let filter = allow_list(&["exit_group", "getpid", "write"]);
+//! // The listed syscalls go through: the child exits normally.
+//! let status = run_child(&filter, false);
+//! assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
+//! // getppid is not listed: the kernel kills the child with SIGSYS.
+//! let status = run_child(&filter, true);
+//! assert!(libc::WIFSIGNALED(status) && libc::WTERMSIG(status) == libc::SIGSYS);
+//! # }
+//! ```
+//!
 //! # Errors
 //!
 //! ```
@@ -91,14 +164,16 @@
 //!
 //! // SAFETY: closing fd -1 touches no memory and no descriptor anyone owns.
 //! let err = unsafe { syscall!(SYS_close, -1) }.unwrap_err();
-//! assert_eq!(err, Errno::from_raw(EBADF));
+//! assert_eq!(err, Errno::EBADF);
 //! assert_eq!(err.name(), Some("EBADF"));
 //! assert_eq!(err.to_string(), "EBADF: Bad file number");
 //! ```
 //!
 //! # Features
 //!
-//! - `std`: `impl std::error::Error for Errno`.
+//! - `std`: `impl std::error::Error for Errno`, `From<Errno> for std::io::Error` (so `?` works
+//!   in functions returning `std::io::Result`; the kind and `raw_os_error` are kept) and
+//!   `Errno::last()` (the C `errno`).
 //! - `libc`: issue syscalls through `libc::syscall` instead of inline asm, on every target.
 //!   Targets without an asm backend always do, and depend on `libc` for it.
 //! - `history`: `Abi::introduced(name)` and friends: since which Linux version each syscall
@@ -111,7 +186,8 @@
 //!   whose `asm!` is still unstable: needs a nightly compiler. Without it they use libc.
 //!
 //! `asm!` became stable on loongarch64 in Rust 1.72, on s390x in 1.84 and on powerpc in
-//! 1.95; older compilers there need the `libc` feature (elsewhere the MSRV is 1.71).
+//! 1.95; older compilers there need the `libc` feature (elsewhere the MSRV is 1.78, for
+//! `#[diagnostic::on_unimplemented]`).
 #![no_std]
 #![deny(missing_docs)]
 // mips and sparc64 asm! is unstable: only the opt-in `unstable-asm` feature (a nightly

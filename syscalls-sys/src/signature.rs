@@ -153,8 +153,10 @@ impl Abi {
         if r[at + 6] & HAS_SIGNATURE == 0 {
             return None;
         }
+        let entry = u16_at(r, at);
         Some(Signature {
-            entry: string(u16_at(r, at)),
+            // Arch-private calls outside the table (arm's `cacheflush`) have no entry.
+            entry: if entry == NO_ENTRY { "" } else { string(entry) },
             first_arg: u16_at(r, at + 2),
             len: r[at + 4],
             registers: r[at + 5],
@@ -240,7 +242,8 @@ pub struct Signature {
 
 impl Signature {
     /// The kernel function the ABI's syscall table names: `sys_openat`, `sys_ia32_pread64`,
-    /// `compat_sys_s390_read`, …
+    /// `compat_sys_s390_read`, …; empty for an arch-private call outside the table, which
+    /// the arch's dispatcher handles (arm's `cacheflush`, by `arm_syscall()`).
     #[inline]
     pub const fn entry(&self) -> &'static str {
         self.entry

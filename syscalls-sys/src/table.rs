@@ -29,12 +29,14 @@ pub(crate) struct Table {
 }
 
 /// An errno table: names and codes as a [`Table`], plus each code's description (in the same
-/// entry order, each followed by a newline).
+/// entry order, each followed by a newline), and which entries are kernel-internal codes (bit
+/// `i % 8` of byte `i / 8` for entry `i`).
 #[derive(Clone, Copy)]
 pub(crate) struct ErrnoTable {
     pub(crate) codes: Table,
     pub(crate) descriptions: &'static str,
     pub(crate) description_starts: &'static [u8],
+    pub(crate) kernel_internal: &'static [u8],
 }
 
 #[inline]
@@ -162,18 +164,19 @@ pub struct Abi {
     linux_version: &'static str,
     syscalls: Table,
     errnos: &'static ErrnoTable,
-    audit_arches: Table,
+    audit_arches: &'static [(&'static str, u32)],
     other_names: &'static [&'static str],
 }
 
 impl Abi {
     /// Builds an ABI from its generated tables (only the generated modules call this).
+    #[inline]
     pub(crate) const fn from_tables(
         name: &'static str,
         linux_version: &'static str,
         syscalls: Table,
         errnos: &'static ErrnoTable,
-        audit_arches: Table,
+        audit_arches: &'static [(&'static str, u32)],
         other_names: &'static [&'static str],
     ) -> Abi {
         Abi {
@@ -193,8 +196,8 @@ impl Abi {
     /// full list per ABI is the last column of the table in [`abi`](crate::abi), and
     /// [`Abi::other_names`]):
     ///
-    /// - the kernel's `ARCH=` where it names one ABI: `arm64`, `i386`, `x86_64`, `arm`,
-    ///   `powerpc`, `s390`, `sparc64`, `parisc`…;
+    /// - the kernel's `ARCH=` where it names one ABI: `arm64`, `i386`, `x86_64`, `sparc64`,
+    ///   `arm` (EABI);
     /// - Debian's architecture names: `amd64`, `i386`, `arm64`, `armel`, `armhf`, `ppc64el`,
     ///   `ppc64`, `mips64el`, `mipsel`, `mipsn32`, `loong64`, `s390x`, `riscv64`, `hppa`, `sh4`…;
     /// - Go's `GOARCH`: `amd64`, `386`, `arm64`, `arm`, `ppc64`, `ppc64le`, `mips`, `mipsle`,
@@ -206,10 +209,12 @@ impl Abi {
     ///   `armv7`, `thumbv7neon`, `armeb`, `powerpc64le`, `mips64el`, `mipsisa64r6el`,
     ///   `riscv64gc`, `sparcv9`, `or1k`…
     ///
-    /// Names that mean different ABIs to different tools are not accepted: the kernel's
-    /// `ARCH=mips`, `riscv` and `loongarch` cover several ABIs (Go and Debian's `mips` is the
-    /// o32 ABI, which is what `"mips"` gives). x32 has no spelling of its own in LLVM triples
-    /// (`x86_64` with the `gnux32` environment): only `"x32"` finds it.
+    /// Where tools disagree, the name means what Debian, Go, libseccomp and LLVM triples
+    /// mean by it, not the kernel's `ARCH=` (which names a source directory covering several
+    /// ABIs): `"mips"` is the o32 ABI, `"powerpc"`, `"sparc"`, `"s390"` and `"parisc"` are the
+    /// 32-bit (31-bit) ABIs. `"riscv"` and `"loongarch"` mean no single ABI and find nothing.
+    /// x32 has no spelling of its own in LLVM triples (`x86_64` with the `gnux32`
+    /// environment): only `"x32"` finds it.
     ///
     /// ```
     /// use syscalls_sys::{abi, Abi};
@@ -221,6 +226,7 @@ impl Abi {
     /// assert_eq!(Abi::by_name("mips-n32"), Some(&abi::mips_n32::ABI));
     /// assert_eq!(Abi::by_name("ia64"), None);
     /// ```
+    #[inline]
     pub const fn by_name(name: &str) -> Option<&'static Abi> {
         let abis = crate::abi::ABIS;
         let mut i = 0;
@@ -298,6 +304,10 @@ impl Abi {
     }
 
     /// The symbolic name of error code `code` (`9` → `"EBADF"` on most ABIs).
+    ///
+    /// Kernel-internal codes are named too (`512` → `"ERESTARTSYS"`): a tracer sees them in
+    /// the return register at syscall exit, though they never reach the traced program (see
+    /// [`Abi::errno_is_kernel_internal`]).
     #[inline]
     pub const fn errno_name(&self, code: i32) -> Option<&'static str> {
         match self.errno_index(code) {
@@ -315,6 +325,29 @@ impl Abi {
         }
     }
 
+    /// Whether error code `code` is one of the kernel's internal codes (`ERESTARTSYS` and
+    /// the others of the kernel source's `include/linux/errno.h`, which `make headers` does
+    /// not install): the kernel uses them between its functions and never returns them to
+    /// user space (a syscall interrupted with `ERESTARTSYS` is restarted, or fails with
+    /// `EINTR`), but a tracer sees them in the return register at syscall exit. Their
+    /// descriptions start with "Kernel-internal, never returned to user space".
+    ///
+    /// ```
+    /// use syscalls_sys::abi::x86_64::{ABI, EINTR, ERESTARTSYS};
+    ///
+    /// assert_eq!(ABI.errno_name(ERESTARTSYS), Some("ERESTARTSYS"));
+    /// assert!(ABI.errno_is_kernel_internal(ERESTARTSYS));
+    /// assert!(!ABI.errno_is_kernel_internal(EINTR));
+    /// assert!(ABI.errno_description(ERESTARTSYS).unwrap().starts_with("Kernel-internal"));
+    /// ```
+    #[inline]
+    pub const fn errno_is_kernel_internal(&self, code: i32) -> bool {
+        match self.errno_index(code) {
+            Some(i) => self.errnos.kernel_internal[i / 8] & (1 << (i % 8)) != 0,
+            None => false,
+        }
+    }
+
     /// The code of error `name` on this ABI (`"EDEADLK"` → 35 on x86_64, 45 on mips).
     #[inline]
     pub const fn errno_number(&self, name: &str) -> Option<i32> {
@@ -324,7 +357,8 @@ impl Abi {
         }
     }
 
-    /// Every `(name, code, description)` error of the ABI, in code order.
+    /// Every `(name, code, description)` error of the ABI, in code order, kernel-internal
+    /// codes included ([`Abi::errno_is_kernel_internal`]).
     #[inline]
     pub fn errnos(
         &self,
@@ -360,8 +394,7 @@ impl Abi {
     /// ```
     #[inline]
     pub fn audit_arches(&self) -> impl ExactSizeIterator<Item = (&'static str, u32)> + Clone {
-        let table = self.audit_arches;
-        (0..table.len()).map(move |i| (table.name(i), table.value(i)))
+        self.audit_arches.iter().copied()
     }
 
     #[inline]

@@ -9,7 +9,7 @@
 use syscalls_sys::uapi::MFD_CLOEXEC;
 use syscalls_sys::{
     syscall, syscall_raw, Errno, SYS_close, SYS_copy_file_range, SYS_memfd_create, SYS_prctl,
-    SYS_pread64, SYS_read, SYS_socketpair, SYS_write, EFAULT, EINVAL, EPROTONOSUPPORT,
+    SYS_pread64, SYS_read, SYS_socketpair, SYS_write,
 };
 
 /// A file descriptor owned by the test, closed on drop.
@@ -81,12 +81,12 @@ fn four_arguments_socketpair() {
             pair.as_mut_ptr()
         )
     };
-    assert_eq!(protocol, Err(Errno::from_raw(EPROTONOSUPPORT)));
+    assert_eq!(protocol, Err(Errno::EPROTONOSUPPORT));
 
     // An unmapped address (argument 4) cannot receive the fds.
     // SAFETY: the kernel checks the address and fails with EFAULT instead of writing.
     let fault = unsafe { syscall!(SYS_socketpair, libc::AF_UNIX, libc::SOCK_STREAM, 0, 8usize) };
-    assert_eq!(fault, Err(Errno::from_raw(EFAULT)));
+    assert_eq!(fault, Err(Errno::EFAULT));
 }
 
 #[test]
@@ -104,7 +104,7 @@ fn five_arguments_prctl() {
         let rejected = unsafe { syscall!(SYS_prctl, option, a2, a3, a4, a5) };
         assert_eq!(
             rejected,
-            Err(Errno::from_raw(EINVAL)),
+            Err(Errno::EINVAL),
             "argument {position} did not reach the kernel"
         );
     }
@@ -147,7 +147,7 @@ fn six_arguments_copy_file_range() {
             1u32
         )
     };
-    assert_eq!(flags, Err(Errno::from_raw(EINVAL)));
+    assert_eq!(flags, Err(Errno::EINVAL));
     assert_eq!(content(&dst), b"abcde234ij");
 
     // The raw form: the kernel's count, as is.

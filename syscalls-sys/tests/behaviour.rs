@@ -5,23 +5,11 @@
 
 use syscalls_sys::uapi::MFD_CLOEXEC;
 use syscalls_sys::{
-    syscall, syscall0, syscall1, syscall2, syscall3, syscall4, syscall5, syscall6, syscall_raw,
-    Errno, SYS_close, SYS_getpid, SYS_lseek, SYS_memfd_create, SYS_read, SYS_write, EBADF, ENOSYS,
-    NATIVE,
+    syscall, syscall0, syscall0_raw, syscall1, syscall1_raw, syscall2, syscall2_raw, syscall3,
+    syscall3_raw, syscall4, syscall4_raw, syscall5, syscall5_raw, syscall6, syscall6_raw,
+    syscall_raw, Errno, SYS_close, SYS_getpid, SYS_lseek, SYS_memfd_create, SYS_read, SYS_write,
+    EBADF, ENOSYS, NATIVE,
 };
-
-/// Whether this build issues syscalls through `libc::syscall` rather than inline asm.
-const LIBC_BACKEND: bool = matches!(syscalls_sys::BACKEND.as_bytes(), b"libc");
-
-/// Whether the native ABI reports failure in a flag beside the return register (mips `a3`,
-/// powerpc `cr0.SO`, sparc the carry), which then holds the positive errno.
-const FLAG_ABI: bool = cfg!(any(
-    target_arch = "mips",
-    target_arch = "mips64",
-    target_arch = "powerpc",
-    target_arch = "powerpc64",
-    target_arch = "sparc64",
-));
 
 /// A memfd owned by the test, closed on drop.
 struct Memfd(usize);
@@ -103,7 +91,7 @@ fn close_of_fd_minus_one_is_ebadf() {
     let err = unsafe { syscall!(SYS_close, -1) }.unwrap_err();
     assert_eq!(err.name(), Some("EBADF"));
     assert_eq!(err.raw(), EBADF);
-    assert_eq!(err, Errno::from_raw(EBADF));
+    assert_eq!(err, Errno::EBADF);
     assert_eq!(Errno::from_name("EBADF"), Some(err));
     assert_eq!(
         err.to_string(),
@@ -145,25 +133,128 @@ fn the_backend_is_the_one_the_features_ask_for() {
     }
 }
 
+/// One raw contract on every backend and ABI: `-errno` as `usize`, whatever the libc
+/// backend's C convention (-1 and `errno`) or a flag ABI's register (positive errno and a flag).
 #[test]
-fn raw_results_follow_the_backend_convention() {
+fn raw_results_are_minus_errno_on_every_backend() {
     // SAFETY: closing fd -1 touches no memory and no descriptor anyone owns.
     let raw = unsafe { syscall_raw!(SYS_close, -1) };
-    if LIBC_BACKEND {
-        // libc::syscall: -1, the code in the C errno.
-        assert_eq!(raw as isize, -1);
-        assert_eq!(
-            std::io::Error::last_os_error().raw_os_error(),
-            Some(EBADF),
-            "libc backend must leave the code in errno"
-        );
-    } else if FLAG_ABI {
-        // The kernel's return register: the errno itself (the failure flag is elsewhere).
-        assert_eq!(raw, EBADF as usize);
-    } else {
-        // The kernel's return register: -errno.
-        assert_eq!(raw as isize, -(EBADF as isize));
+    assert_eq!(
+        raw,
+        (EBADF as usize).wrapping_neg(),
+        "backend {}",
+        syscalls_sys::BACKEND
+    );
+    assert_eq!(raw as isize, -(EBADF as isize));
+    assert_eq!(Errno::from_ret(raw), Err(Errno::EBADF));
+
+    // Every arity, through the functions too.
+    let nr = unknown_syscall_number();
+    let enosys = (ENOSYS as usize).wrapping_neg();
+    // SAFETY: the kernel rejects the number before looking at any argument.
+    unsafe {
+        assert_eq!(syscall0_raw(nr), enosys);
+        assert_eq!(syscall1_raw(nr, 1), enosys);
+        assert_eq!(syscall2_raw(nr, 1, 2), enosys);
+        assert_eq!(syscall3_raw(nr, 1, 2, 3), enosys);
+        assert_eq!(syscall4_raw(nr, 1, 2, 3, 4), enosys);
+        assert_eq!(syscall5_raw(nr, 1, 2, 3, 4, 5), enosys);
+        assert_eq!(syscall6_raw(nr, 1, 2, 3, 4, 5, 6), enosys);
     }
+
+    // Successes come back as they are, and decode to the same value as `syscall!`.
+    let fd = Memfd::new();
+    let data = b"raw";
+    // SAFETY: `data` is valid for reads of its length; the fd is ours.
+    let raw = unsafe { syscall_raw!(SYS_write, fd.0, data.as_ptr(), data.len()) };
+    assert_eq!(raw, data.len());
+    assert_eq!(Errno::from_ret(raw), Ok(data.len()));
+}
+
+#[test]
+fn errno_values_are_checked_and_compare_with_codes() {
+    assert_eq!(Errno::new(EBADF), Some(Errno::EBADF));
+    assert_eq!(Errno::new(1).map(Errno::raw), Some(1));
+    assert_eq!(Errno::new(4095).map(Errno::raw), Some(4095));
+    for bad in [0, -1, -EBADF, 4096, i32::MIN, i32::MAX] {
+        assert_eq!(Errno::new(bad), None, "{bad}");
+    }
+    // The associated constants are the native ABI's codes.
+    for (name, code, _) in NATIVE.errnos() {
+        assert_eq!(Errno::from_name(name).map(Errno::raw), Some(code), "{name}");
+    }
+    assert_eq!(Errno::EBADF, EBADF);
+    assert_eq!(EBADF, Errno::EBADF);
+    assert_eq!(Errno::ENOSYS.raw(), ENOSYS);
+    assert_eq!(Errno::EDEADLK, syscalls_sys::EDEADLK);
+    assert_eq!(Errno::EWOULDBLOCK, Errno::EAGAIN);
+    assert_ne!(Errno::EBADF, ENOSYS);
+    // Round trip through the decoder for every code of the range.
+    for code in 1..=4095 {
+        let errno = Errno::new(code).unwrap();
+        assert_eq!(Errno::from_ret((code as usize).wrapping_neg()), Err(errno));
+    }
+    assert_eq!(Errno::from_ret(0), Ok(0));
+    assert_eq!(
+        Errno::from_ret(4096usize.wrapping_neg()),
+        Ok(4096usize.wrapping_neg())
+    );
+}
+
+/// The kernel-internal codes of `include/linux/errno.h`: named, marked, never user-visible.
+#[test]
+fn kernel_internal_codes_are_named_and_marked() {
+    // Known answer: ERESTARTSYS is 512 on every ABI (the kernel's include/linux/errno.h).
+    assert_eq!(Errno::ERESTARTSYS.raw(), 512);
+    assert_eq!(NATIVE.errno_name(512), Some("ERESTARTSYS"));
+    assert!(Errno::ERESTARTSYS.is_kernel_internal());
+    assert!(Errno::ERESTART_RESTARTBLOCK.is_kernel_internal());
+    assert!(!Errno::EINTR.is_kernel_internal());
+    assert!(Errno::ERESTARTSYS
+        .to_string()
+        .starts_with("ERESTARTSYS: Kernel-internal, never returned to user space"));
+    let internal: Vec<&str> = NATIVE
+        .errnos()
+        .filter(|&(_, code, _)| NATIVE.errno_is_kernel_internal(code))
+        .map(|(name, _, _)| name)
+        .collect();
+    assert!(internal.len() >= 19, "{internal:?}");
+    for (name, code, description) in NATIVE.errnos() {
+        let internal = NATIVE.errno_is_kernel_internal(code);
+        assert_eq!(
+            description.starts_with("Kernel-internal, never returned to user space"),
+            internal,
+            "{name}"
+        );
+    }
+}
+
+#[cfg(feature = "std")]
+#[test]
+fn errno_converts_into_io_error() {
+    use std::io;
+
+    let err = io::Error::from(Errno::ENOENT);
+    assert_eq!(err.kind(), io::ErrorKind::NotFound);
+    assert_eq!(err.raw_os_error(), Some(syscalls_sys::ENOENT));
+    assert_eq!(io::Error::from(Errno::EBADF).raw_os_error(), Some(EBADF));
+
+    // `?` on a syscall! result in a function returning io::Result.
+    fn close(fd: i32) -> io::Result<usize> {
+        // SAFETY: closing fd -1 touches no memory and no descriptor anyone owns.
+        Ok(unsafe { syscall!(SYS_close, fd) }?)
+    }
+    let err = close(-1).unwrap_err();
+    assert_eq!(err.raw_os_error(), Some(EBADF));
+    assert_eq!(Errno::new(err.raw_os_error().unwrap()), Some(Errno::EBADF));
+}
+
+#[cfg(feature = "std")]
+#[test]
+fn errno_last_reads_the_c_errno() {
+    // SAFETY: close(-1) touches no memory and no descriptor anyone owns.
+    assert_eq!(unsafe { libc::close(-1) }, -1);
+    assert_eq!(Errno::last(), Some(Errno::EBADF));
 }
 
 #[test]
@@ -171,13 +262,13 @@ fn every_arity_reaches_the_kernel() {
     let nr = unknown_syscall_number();
     // SAFETY: the kernel rejects the number before looking at any argument.
     unsafe {
-        assert_eq!(syscall0(nr), Err(Errno::from_raw(ENOSYS)));
-        assert_eq!(syscall1(nr, 1), Err(Errno::from_raw(ENOSYS)));
-        assert_eq!(syscall2(nr, 1, 2), Err(Errno::from_raw(ENOSYS)));
-        assert_eq!(syscall3(nr, 1, 2, 3), Err(Errno::from_raw(ENOSYS)));
-        assert_eq!(syscall4(nr, 1, 2, 3, 4), Err(Errno::from_raw(ENOSYS)));
-        assert_eq!(syscall5(nr, 1, 2, 3, 4, 5), Err(Errno::from_raw(ENOSYS)));
-        assert_eq!(syscall6(nr, 1, 2, 3, 4, 5, 6), Err(Errno::from_raw(ENOSYS)));
+        assert_eq!(syscall0(nr), Err(Errno::ENOSYS));
+        assert_eq!(syscall1(nr, 1), Err(Errno::ENOSYS));
+        assert_eq!(syscall2(nr, 1, 2), Err(Errno::ENOSYS));
+        assert_eq!(syscall3(nr, 1, 2, 3), Err(Errno::ENOSYS));
+        assert_eq!(syscall4(nr, 1, 2, 3, 4), Err(Errno::ENOSYS));
+        assert_eq!(syscall5(nr, 1, 2, 3, 4, 5), Err(Errno::ENOSYS));
+        assert_eq!(syscall6(nr, 1, 2, 3, 4, 5, 6), Err(Errno::ENOSYS));
     }
 
     // All six argument registers carry their value: pwrite64-like calls use 4, and
@@ -225,23 +316,23 @@ fn every_arity_reaches_the_kernel() {
 
 #[test]
 fn errno_formatting() {
-    let ebadf = Errno::from_raw(EBADF);
+    let ebadf = Errno::EBADF;
     assert_eq!(
         format!("{ebadf}"),
         format!("EBADF: {}", NATIVE.errno_description(EBADF).unwrap())
     );
     assert!(format!("{ebadf:?}").contains("name: \"EBADF\""));
-    let unknown = Errno::from_raw(4242);
+    let unknown = Errno::new(4000).unwrap();
     assert_eq!(unknown.name(), None);
     assert_eq!(unknown.description(), None);
-    assert_eq!(unknown.to_string(), "errno 4242");
-    assert_eq!(format!("{unknown:?}"), "Errno { raw: 4242 }");
+    assert_eq!(unknown.to_string(), "errno 4000");
+    assert_eq!(format!("{unknown:?}"), "Errno { raw: 4000 }");
     assert_eq!(Errno::from_name("ENOTANERRNO"), None);
 }
 
 #[cfg(feature = "std")]
 #[test]
 fn errno_is_a_std_error() {
-    let e: Box<dyn std::error::Error> = Box::new(Errno::from_raw(EBADF));
+    let e: Box<dyn std::error::Error> = Box::new(Errno::EBADF);
     assert!(e.to_string().starts_with("EBADF: "));
 }

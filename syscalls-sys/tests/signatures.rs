@@ -182,3 +182,32 @@ fn every_signature_fits_the_abis_registers() {
         }
     }
 }
+
+/// arm's private calls outside the table (`__ARM_NR_*`, dispatched by `arm_syscall()` in
+/// arch/arm/kernel/traps.c): `cacheflush` passes r0, r1, r2 to `do_cache_op(start, end,
+/// flags)`, `set_tls` r0 to `set_tls(val)`; `breakpoint` only hands r0 back.
+#[test]
+fn arm_private_calls_have_the_arguments_their_case_passes_on() {
+    for abi in [abi::arm::ABI, abi::arm_oabi::ABI] {
+        let flush = abi.signature("cacheflush").unwrap();
+        assert_eq!(flush.entry(), "");
+        assert_eq!(abi.entry_point("cacheflush"), None);
+        let args: Vec<(&str, &str, usize)> = flush
+            .args()
+            .map(|a| (a.name(), a.ty(), a.first_register()))
+            .collect();
+        assert_eq!(
+            args,
+            [
+                ("start", "unsigned long", 0),
+                ("end", "unsigned long", 1),
+                ("flags", "int", 2)
+            ]
+        );
+        assert_eq!(abi.signature("set_tls").unwrap().len(), 1);
+        assert_eq!(abi.signature("breakpoint").unwrap().registers(), 0);
+        assert_eq!(abi.signature("get_tls").unwrap().registers(), 0);
+    }
+    // sparc's fork reads %i1 only to restore it: no arguments.
+    assert_eq!(abi::sparc64::ABI.signature("fork").unwrap().registers(), 0);
+}

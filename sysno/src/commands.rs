@@ -144,7 +144,8 @@ fn signature_json(sig: Option<&Signature>) -> Value {
     match sig {
         None => Value::Null,
         Some(sig) => json!({
-            "entry": sig.entry,
+            // Arch-private calls outside the table (arm's cacheflush) have no entry.
+            "entry": (!sig.entry.is_empty()).then_some(sig.entry),
             "args": sig.args.iter().map(|(name, ty)| json!({"name": name, "type": ty})).collect::<Vec<_>>(),
             "registers": sig.registers,
         }),

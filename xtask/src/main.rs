@@ -250,6 +250,19 @@ fn gen(args: &GenArgs) -> Result<ExitCode> {
     } else {
         None
     };
+    // The kernel-internal error codes come from a full kernel source: the pinned one, a
+    // pinned kernel-source input, or the tree given with --kernel (not a tarball, nor
+    // installed headers).
+    let kernel_source = if pinned_input {
+        sources::pinned_kernel_tree(&lock, &cache)
+    } else if let Some(tree) = args.input.kernel.as_ref().filter(|t| t.is_dir()) {
+        Some(tree.clone())
+    } else if let Some(id) = &args.input.source {
+        lock.input(id)
+            .and_then(|source| sources::kernel_tree_of(source, &cache))
+    } else {
+        None
+    };
     let opts = Options {
         specs: ABIS,
         out_dir: out_dir.clone(),
@@ -257,6 +270,7 @@ fn gen(args: &GenArgs) -> Result<ExitCode> {
         uapi: true,
         // The committed tables must never lose an ABI, whichever way the folder is named.
         require_all: args.out.is_none() || is_committed_dir(&out_dir),
+        kernel_source,
         progress,
         signatures,
     };

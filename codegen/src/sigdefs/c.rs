@@ -4,6 +4,7 @@
 //! `save_static_function` wrappers — each with the `#if` conditions it sits under.
 
 use super::lex::{tokenize, Kind, Token};
+use super::regs;
 use super::{Alias, AsmEntry, DefKind, Definition, FileItems, Marker, Param};
 
 use std::collections::BTreeMap;
@@ -381,7 +382,21 @@ fn is_declaration_head(head: &[Token<'_>]) -> bool {
 
 /// Parses one C file. `file` is its path relative to the source root.
 pub fn parse(src: &str, file: &str) -> FileItems {
+    parse_with(src, file, None)
+}
+
+/// [`parse`]; with `wanted`, only the function definitions of those names, `static` ones
+/// included (the helpers a private call or a `struct pt_regs *` function passes its
+/// arguments to: `static inline void set_tls(unsigned long val)`).
+pub fn parse_with(
+    src: &str,
+    file: &str,
+    wanted: Option<&std::collections::BTreeSet<String>>,
+) -> FileItems {
     let tokens = tokenize(src);
+    let arch = super::arch_of(file).unwrap_or("");
+    // `#define NR(x) ((__ARM_NR_##x) - __ARM_NR_BASE)`: macros naming a private call.
+    let mut nr_macros: Vec<String> = Vec::new();
     let mut items = FileItems::default();
     let mut conds = Conditions::default();
     // `#define PPC32_SYSCALL_DEFINE4 SYSCALL_DEFINE4`: local names of the defining macros.
@@ -397,6 +412,13 @@ pub fn parse(src: &str, file: &str) -> FileItems {
         let t = &tokens[i];
         match t.kind {
             Kind::Directive => {
+                if let Some(rest) = t.text.strip_prefix("define ") {
+                    if let Some((name, body)) = rest.split_once('(') {
+                        if body.contains("_NR_##") && !name.contains(' ') {
+                            nr_macros.push(name.to_string());
+                        }
+                    }
+                }
                 conds.directive(&t.text);
                 directive(&t.text, t.line, file, &conds, &mut local_macros, &mut items);
                 if depth == 0 {
@@ -504,6 +526,8 @@ pub fn parse(src: &str, file: &str) -> FileItems {
                         kind,
                         conditions,
                         returns_enosys: false,
+                        regs_use: None,
+                        field_stores: clone_fields(&tokens, close, &raw),
                     };
                     if raw.len() == 2 * n {
                         if let Some(params) = pair_params(&raw) {
@@ -585,11 +609,42 @@ pub fn parse(src: &str, file: &str) -> FileItems {
                 break;
             }
         }
-        if tokens.get(j).is_some_and(|n| n.is_punct('{')) && is_declaration_head(head) {
+        let head_ok = match wanted {
+            None => is_declaration_head(head),
+            Some(w) => {
+                w.contains(name)
+                    && is_declaration_head(
+                        &head
+                            .iter()
+                            .filter(|t| !matches!(t.text.as_ref(), "static" | "inline"))
+                            .cloned()
+                            .collect::<Vec<_>>(),
+                    )
+            }
+        };
+        if tokens.get(j).is_some_and(|n| n.is_punct('{')) && head_ok {
             let params: Vec<Param> = split_commas(inner)
                 .into_iter()
                 .filter_map(c_param)
                 .collect();
+            let body = matching(&tokens, j).map_or(&tokens[j..j], |end| &tokens[j + 1..end]);
+            let regs = params
+                .iter()
+                .find(|p| p.ty == "struct pt_regs *")
+                .map(|p| p.name.clone());
+            let regs_use = match &regs {
+                Some(r) if wanted.is_none() && regs::knows_arch(arch) => {
+                    regs::analyse(body, r, arch)
+                }
+                _ => None,
+            };
+            if let (Some(r), None) = (&regs, wanted) {
+                if regs::DISPATCHERS.contains(&(arch, name)) {
+                    items
+                        .private
+                        .extend(regs::private_calls(body, r, arch, &nr_macros, name, file));
+                }
+            }
             items.defs.push(Definition {
                 symbol: name.to_string(),
                 params,
@@ -598,11 +653,49 @@ pub fn parse(src: &str, file: &str) -> FileItems {
                 kind: DefKind::Function,
                 conditions: conds.current(),
                 returns_enosys: false,
+                regs_use,
+                field_stores: match &regs {
+                    Some(r) if wanted.is_none() && fills_clone_args(body) => {
+                        regs::register_field_stores(body, r, arch)
+                    }
+                    _ => BTreeMap::new(),
+                },
             });
         }
         i = close + 1;
     }
     items
+}
+
+/// Whether a body fills a `struct kernel_clone_args` (the clone family).
+fn fills_clone_args(body: &[Token<'_>]) -> bool {
+    body.iter().any(|t| t.text == "kernel_clone_args")
+}
+
+/// For a `SYSCALL_DEFINEn` whose arguments end at `close` (raw `type, name` pairs in `raw`),
+/// the fields of `struct kernel_clone_args` each parameter reaches in its body (the first
+/// `{` after it: alternatives under `#if` share one body).
+fn clone_fields(
+    tokens: &[Token<'_>],
+    close: usize,
+    raw: &[String],
+) -> BTreeMap<String, Vec<String>> {
+    let Some(open) = (close + 1..tokens.len()).find(|&i| tokens[i].is_punct('{')) else {
+        return BTreeMap::new();
+    };
+    let Some(end) = matching(tokens, open) else {
+        return BTreeMap::new();
+    };
+    let body = &tokens[open + 1..end];
+    if !fills_clone_args(body) {
+        return BTreeMap::new();
+    }
+    let names: Vec<&str> = raw.iter().skip(1).step_by(2).map(String::as_str).collect();
+    super::regs::field_stores(body, |k| {
+        let t = &body[k];
+        (t.kind == Kind::Ident && names.contains(&t.text.as_ref()))
+            .then(|| (t.text.to_string(), k + 1))
+    })
 }
 
 /// Whether a function body does nothing but fail with ENOSYS: every `return` in it is

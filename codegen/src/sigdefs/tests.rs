@@ -188,6 +188,77 @@ fn pt_regs_functions_are_flagged() {
     assert!(!defs.resolve("alpha", "sys_mmap2").unwrap().takes_pt_regs());
 }
 
+/// A dispatcher of private calls in arm's shape, with helpers in a header and in its own
+/// file, and another arch's helper of the same name.
+fn private_fixture() -> tempfile::TempDir {
+    fixture_dir(&[
+        ("kernel/fork.c", "SYSCALL_DEFINE0(fork)\n{ return 0; }\n"),
+        (
+            "arch/arm/include/asm/tlsx.h",
+            "static inline void put_word(unsigned long word)\n{\n\tstore(word);\n}\n",
+        ),
+        (
+            "arch/x86/include/asm/tlsx.h",
+            "static inline void put_word(int wrong, unsigned long word)\n{ }\n",
+        ),
+        (
+            "arch/arm/kernel/traps.c",
+            "#include <asm/tlsx.h>\n\
+             #define NR(x) ((__ARM_NR_##x) - __ARM_NR_BASE)\n\
+             static inline int\nflush_range(unsigned long from, unsigned long to, int how)\n{ return 0; }\n\
+             asmlinkage int arm_syscall(int no, struct pt_regs *regs)\n{\n\
+             \tswitch (no & 0xffff) {\n\
+             \tcase NR(flushit):\n\t\treturn flush_range(regs->ARM_r0, regs->ARM_r1, regs->ARM_r2);\n\
+             \tcase NR(putit):\n\t\tput_word(regs->ARM_r0);\n\t\treturn 0;\n\
+             \tcase NR(stay):\n\t\treturn regs->ARM_r0;\n\
+             \tcase NR(mixed):\n\t\tput_word(regs->ARM_r1);\n\t\treturn flush_range(regs->ARM_r0, 0, 0);\n\
+             \tcase NR(lost):\n\t\treturn nowhere(regs->ARM_r0);\n\
+             \t}\n\treturn 0;\n}\n",
+        ),
+    ])
+}
+
+#[test]
+fn private_calls_take_what_their_case_passes_on() {
+    let dir = private_fixture();
+    let defs = Definitions::scan(dir.path()).unwrap();
+    let call = |name: &str| defs.private_call("arm", 32, name);
+    let sig = |name: &str| {
+        let (params, at) = call(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let p: Vec<String> = params
+            .iter()
+            .map(|p| format!("{} {}", p.ty, p.name))
+            .collect();
+        (p.join(", "), at)
+    };
+    // The static helper of the same file, in register order.
+    assert_eq!(
+        sig("flushit"),
+        (
+            "unsigned long from, unsigned long to, int how".to_string(),
+            "arch/arm/kernel/traps.c:9".to_string()
+        )
+    );
+    // A static inline helper of the arch's headers, not another arch's.
+    assert_eq!(sig("putit").0, "unsigned long word");
+    // `return regs->ARM_r0` hands r0 back: no argument.
+    assert_eq!(sig("stay").0, "");
+    // Registers to two functions, or to one nothing defines: unresolved, saying why.
+    let why = call("mixed").unwrap_err();
+    assert!(
+        why.contains("several functions") && why.contains("arm_syscall()"),
+        "{why}"
+    );
+    let why = call("lost").unwrap_err();
+    assert!(why.contains("nowhere()"), "{why}");
+    // Another arch has no such dispatcher; an unknown name has no case.
+    assert!(defs.private_call("x86", 64, "putit").is_err());
+    assert!(call("absent").unwrap_err().contains("no `case`"));
+    // The scan keeps it through its JSON cache.
+    let back = Definitions::from_json(&defs.to_json().unwrap()).unwrap();
+    assert_eq!(back.private_call("arm", 32, "putit"), call("putit"));
+}
+
 #[test]
 fn optional_syscalls_are_explained() {
     let dir = fixture();
@@ -968,4 +1039,69 @@ fn truncated_sources_never_panic() {
     for expr in ["defined(", "((", "!", "&&", "A ==", "defined X)", ")"] {
         let _ = config::eval(&cfg, 0, expr);
     }
+}
+
+/// A generic clone with two argument orders, and two arches' own clones that store the
+/// argument registers into `struct kernel_clone_args`: one in the generic order, one not.
+fn clone_fixture() -> tempfile::TempDir {
+    fixture_dir(&[
+        (
+            "kernel/fork.c",
+            "#ifdef __ARCH_WANT_SYS_CLONE\n#ifdef CONFIG_CLONE_BACKWARDS\n\
+             SYSCALL_DEFINE3(clone, unsigned long, flags, int __user *, tid, unsigned long, sp)\n\
+             #else\n\
+             SYSCALL_DEFINE3(clone, unsigned long, flags, unsigned long, sp, int __user *, tid)\n\
+             #endif\n{\n\tstruct kernel_clone_args args = {\n\t\t.flags = (flags & ~X),\n\
+             \t\t.sig = flags & X,\n\t\t.stack = sp,\n\t\t.tid = tid,\n\t};\n\
+             \treturn go(&args);\n}\n#endif\n",
+        ),
+        (
+            "arch/m68k/kernel/process.c",
+            "asmlinkage int m68k_clone(struct pt_regs *regs)\n{\n\
+             \tstruct kernel_clone_args args = {\n\t\t.flags = (u32)(regs->d1) & ~X,\n\
+             \t\t.sig = regs->d1 & X,\n\t\t.stack = regs->d2,\n\
+             \t\t.tid = (int __user *)regs->d3,\n\t};\n\treturn go(&args);\n}\n",
+        ),
+        (
+            "arch/m68k/kernel/entry.S",
+            "ENTRY(__sys_clone)\n\tjbsr\tm68k_clone\n",
+        ),
+        (
+            "arch/sparc/kernel/process.c",
+            "asmlinkage long sparc_clone(struct pt_regs *regs)\n{\n\
+             \tstruct kernel_clone_args args = {0};\n\tunsigned int f;\n\
+             \tf = lower_32_bits(regs->u_regs[UREG_I0]);\n\targs.flags = (f & ~X);\n\
+             \targs.sig = f & X;\n\targs.tid = (int __user *)regs->u_regs[UREG_I1];\n\
+             \targs.stack = regs->u_regs[UREG_I2];\n\treturn go(&args);\n}\n",
+        ),
+        (
+            "arch/sparc/kernel/entry.S",
+            "ENTRY(sys_clone)\n\tcall\tsparc_clone\n",
+        ),
+        ("arch/Kconfig", "config CLONE_BACKWARDS\n\tbool\n"),
+        ("arch/m68k/Kconfig", "config M68K\n\tdef_bool y\n"),
+        ("arch/sparc/Kconfig", "config SPARC\n\tdef_bool y\n"),
+    ])
+}
+
+#[test]
+fn clone_stores_take_the_generic_order_only_when_it_is_the_same() {
+    let dir = clone_fixture();
+    let defs = Definitions::scan(dir.path()).unwrap();
+    let generic_of = |arch: &str, symbol: &str| {
+        let d = defs.resolve_on(arch, 32, symbol).unwrap();
+        assert!(d.takes_pt_regs(), "{}", d.symbol);
+        defs.same_as_generic(arch, 32, symbol, d).unwrap()
+    };
+    // m68k: d1 -> flags, d2 -> stack, d3 -> tid: the generic order without
+    // CLONE_BACKWARDS (which m68k does not select), though m68k asks for no generic clone.
+    let g = generic_of("m68k", "__sys_clone").unwrap();
+    let names: Vec<&str> = g.params.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["flags", "sp", "tid"]);
+    // sparc: %i1 -> tid, %i2 -> stack: CLONE_BACKWARDS's order, which sparc does not select.
+    let why = generic_of("sparc", "sys_clone").unwrap_err();
+    assert!(
+        why.contains("argument register 1") && why.contains("{tid}") && why.contains("{stack}"),
+        "{why}"
+    );
 }

@@ -40,12 +40,17 @@ const TREE: &[(&str, &str)] = &[
         "arch/arm/tools/syscall.tbl",
         "180\tcommon\tpread64\tsys_pread64\tsys_oabi_pread64\n\
          173\tcommon\trt_sigreturn\tsys_rt_sigreturn\n\
-         120\tcommon\tclone\tsys_clone\n",
+         120\tcommon\tclone\tsys_clone\n\
+         2\tcommon\tfork\tsys_fork\n\
+         41\tcommon\tdup\tsys_dup\n",
     ),
     (
         "arch/arm/kernel/signal.c",
         "asmlinkage int sys_rt_sigreturn(struct pt_regs *regs)\n{\n\treturn 0;\n}\n\
-         asmlinkage int sys_clone(struct pt_regs *regs)\n{\n\treturn 0;\n}\n",
+         asmlinkage int sys_clone(struct pt_regs *regs)\n{\n\tstruct args a;\n\ta.flags = regs->ARM_r0;\n\treturn go(&a);\n}\n\
+         asmlinkage int sys_fork(struct pt_regs *regs)\n{\n\treturn go(0);\n}\n\
+         static inline long do_dup(long unused, int fd)\n{\n\treturn fd;\n}\n\
+         asmlinkage int sys_dup(struct pt_regs *regs)\n{\n\treturn do_dup(0, regs->ARM_r0);\n}\n",
     ),
     (
         "arch/arm64/tools/syscall_32.tbl",
@@ -109,10 +114,23 @@ fn saved_registers_are_not_arguments() {
     // sigreturn reads no argument register, whatever its C function takes.
     let rt = find("rt_sigreturn");
     assert_eq!(rt.signature.as_ref().map(|s| s.registers), Some(0));
-    // Anything else taking the saved registers has no declared arguments: unresolved.
+    // A function that stores an argument register into a struct has no declared
+    // arguments for it: unresolved, saying so.
     let clone = find("clone");
     assert!(clone.signature.is_none());
-    assert!(clone.unresolved.as_deref().unwrap().contains("pt_regs"));
+    let why = clone.unresolved.as_deref().unwrap();
+    assert!(
+        why.contains("pt_regs") && why.contains("struct field `flags`"),
+        "{why}"
+    );
+    // One that reads no argument register takes none.
+    assert_eq!(
+        find("fork").signature.as_ref().map(|s| s.registers),
+        Some(0)
+    );
+    // One that passes r0 on takes the parameter it lands in (a static helper's).
+    let (n, args) = regs_of(&arm, "dup");
+    assert_eq!((n, args), (1, vec![("fd".to_string(), 0, 1)]));
 }
 
 #[test]

@@ -18,7 +18,7 @@ fn main() {
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod writer {
     use memfd_demo::pattern::{self, PERIOD, WRITE_SIZE};
-    use syscalls_sys::{syscall, Errno, SYS_write, EINTR};
+    use syscalls_sys::{syscall, Errno, SYS_write};
 
     const USAGE: &str = "usage: memfd-demo-writer STDOUT_BYTES [STDERR_BYTES]";
 
@@ -41,7 +41,7 @@ mod writer {
             // SAFETY: `chunk` is valid for reads of `chunk.len()` bytes during the call.
             match unsafe { syscall!(SYS_write, fd, chunk.as_ptr(), chunk.len()) } {
                 Ok(written) => offset += written as u64,
-                Err(errno) if errno == Errno::from_raw(EINTR) => continue,
+                Err(errno) if errno == Errno::EINTR => continue,
                 Err(errno) => return Err(errno),
             }
         }

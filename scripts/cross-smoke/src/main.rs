@@ -7,7 +7,7 @@
 use syscalls_sys::uapi::MFD_CLOEXEC;
 use syscalls_sys::{
     syscall, syscall_raw, Errno, SYS_copy_file_range, SYS_exit_group, SYS_getpid, SYS_memfd_create,
-    SYS_prctl, SYS_pread64, SYS_write, EBADF, EINVAL, ENOSYS, NATIVE,
+    SYS_prctl, SYS_pread64, SYS_write, EBADF, NATIVE,
 };
 
 /// Writes to stdout, ignoring failure (there is nowhere else to report it).
@@ -53,7 +53,7 @@ fn memfd_with(data: &[u8]) -> Result<usize, Errno> {
     if written == data.len() {
         Ok(fd)
     } else {
-        Err(Errno::from_raw(0))
+        Err(Errno::EIO)
     }
 }
 
@@ -88,15 +88,18 @@ fn run(checks: &mut Checks) {
 
     // SAFETY: writing to fd -1 fails before touching memory.
     let bad = unsafe { syscall!(SYS_write, -1, buf.as_ptr(), 1) };
-    checks.check("write(-1) is EBADF", bad == Err(Errno::from_raw(EBADF)));
+    checks.check("write(-1) is EBADF", bad == Err(Errno::EBADF));
+    // SAFETY: as above.
+    let raw = unsafe { syscall_raw!(SYS_write, -1, buf.as_ptr(), 1) };
+    checks.check(
+        "syscall_raw! write(-1) is -EBADF",
+        raw == (EBADF as usize).wrapping_neg() && Errno::from_ret(raw) == Err(Errno::EBADF),
+    );
 
     let unknown = NATIVE.syscalls().map(|(_, nr)| nr).max().unwrap_or(0) + 1000;
     // SAFETY: the kernel rejects the number before looking at any argument.
     let none = unsafe { syscall!(unknown, 1, 2, 3, 4, 5, 6) };
-    checks.check(
-        "unknown number is ENOSYS",
-        none == Err(Errno::from_raw(ENOSYS)),
-    );
+    checks.check("unknown number is ENOSYS", none == Err(Errno::ENOSYS));
 
     // PR_GET_NO_NEW_PRIVS (39) requires arguments 2 to 5 to be zero: each must arrive.
     let mut prctl_ok = true;
@@ -106,7 +109,7 @@ fn run(checks: &mut Checks) {
         let [a2, a3, a4, a5] = args;
         // SAFETY: PR_GET_NO_NEW_PRIVS touches no memory; the kernel rejects the argument.
         let r = unsafe { syscall!(SYS_prctl, 39, a2, a3, a4, a5) };
-        prctl_ok &= r == Err(Errno::from_raw(EINVAL));
+        prctl_ok &= r == Err(Errno::EINVAL);
     }
     // SAFETY: as above.
     let flag = unsafe { syscall!(SYS_prctl, 39, 0, 0, 0, 0) };
@@ -133,7 +136,7 @@ fn run(checks: &mut Checks) {
     let flags = unsafe { syscall!(SYS_copy_file_range, fd, p_in, dst, p_out, 3usize, 1u32) };
     checks.check(
         "copy_file_range: flags (argument 6) = 1 is EINVAL",
-        flags == Err(Errno::from_raw(EINVAL)),
+        flags == Err(Errno::EINVAL),
     );
 }
 

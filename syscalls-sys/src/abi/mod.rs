@@ -9,40 +9,101 @@
 //!
 //! | ABI | Linux | syscalls | errno names | native on | audit arches | also known as |
 //! |---|---|---|---|---|---|---|
-//! | [`x86_64`] | 7.3.4 | 386 | 136 | `all(target_arch = "x86_64", target_pointer_width = "64")` | `AUDIT_ARCH_X86_64` | `amd64` |
-//! | [`x86`] | 7.3.4 | 462 | 136 | `target_arch = "x86"` | `AUDIT_ARCH_I386` | `i386`, `i486`, `i586`, `i686`, `386`, `ia32` |
-//! | [`x32`] | 7.3.4 | 375 | 136 | `all(target_arch = "x86_64", target_pointer_width = "32")` | `AUDIT_ARCH_X86_64` | — |
-//! | [`aarch64`] | 7.3.4 | 328 | 136 | `target_arch = "aarch64"` | `AUDIT_ARCH_AARCH64` | `arm64`, `aarch64_be`, `arm64be` |
-//! | [`arm`] | 7.3.4 | 432 | 136 | `target_arch = "arm"` | `AUDIT_ARCH_ARMEB`, `AUDIT_ARCH_ARM` | `armel`, `armhf`, `armeb`, `armv4t`, `armv5te`, `armv6`, `armv7`, `armv7a`, `armv7l`, `thumb`, `thumbeb`, `thumbv7neon` |
-//! | [`arm_oabi`] | 7.3.4 | 444 | 136 | — | `AUDIT_ARCH_ARMEB`, `AUDIT_ARCH_ARM` | `oabi` |
-//! | [`riscv64`] | 7.3.4 | 329 | 136 | `target_arch = "riscv64"` | `AUDIT_ARCH_RISCV64` | `riscv64gc` |
-//! | [`riscv32`] | 7.3.4 | 319 | 136 | `target_arch = "riscv32"` | `AUDIT_ARCH_RISCV32` | `riscv32gc` |
-//! | [`loongarch64`] | 7.3.4 | 325 | 136 | `target_arch = "loongarch64"` | `AUDIT_ARCH_LOONGARCH64` | `loong64` |
-//! | [`loongarch32`] | 7.3.4 | 317 | 136 | `target_arch = "loongarch32"` | `AUDIT_ARCH_LOONGARCH32` | — |
-//! | [`powerpc64`] | 7.3.4 | 425 | 136 | `target_arch = "powerpc64"` | `AUDIT_ARCH_PPC64`, `AUDIT_ARCH_PPC64LE` | `ppc64`, `ppc64le`, `ppc64el`, `powerpc64le` |
-//! | [`powerpc`] | 7.3.4 | 453 | 136 | `target_arch = "powerpc"` | `AUDIT_ARCH_PPC` | `ppc` |
-//! | [`s390x`] | 7.3.4 | 391 | 136 | `target_arch = "s390x"` | `AUDIT_ARCH_S390X` | — |
-//! | [`s390`] | 6.12.117 | 433 | 133 | — | `AUDIT_ARCH_S390` | — |
-//! | [`mips_o32`] | 7.3.4 | 446 | 138 | `any(target_arch = "mips", target_arch = "mips32r6")` | `AUDIT_ARCH_MIPS`, `AUDIT_ARCH_MIPSEL` | `mips`, `mipsel`, `mipsle`, `mips32r6`, `mips32r6el`, `mipsr6`, `mipsr6el`, `mipsisa32r6`, `mipsisa32r6el` |
-//! | [`mips_n32`] | 7.3.4 | 400 | 138 | `all(any(target_arch = "mips64", target_arch = "mips64r6"), target_pointer_width = "32")` | `AUDIT_ARCH_MIPS64N32`, `AUDIT_ARCH_MIPSEL64N32` | `mipsn32`, `mipsn32el`, `mips64n32`, `mipsel64n32` |
-//! | [`mips_n64`] | 7.3.4 | 376 | 138 | `all(any(target_arch = "mips64", target_arch = "mips64r6"), target_pointer_width = "64")` | `AUDIT_ARCH_MIPS64`, `AUDIT_ARCH_MIPSEL64` | `mips64`, `mips64el`, `mips64le`, `mipsel64`, `mips64r6`, `mips64r6el`, `mipsisa64r6`, `mipsisa64r6el` |
-//! | [`sparc64`] | 7.3.4 | 405 | 138 | `target_arch = "sparc64"` | `AUDIT_ARCH_SPARC64` | `sparcv9` |
-//! | [`sparc`] | 7.3.4 | 442 | 138 | `target_arch = "sparc"` | `AUDIT_ARCH_SPARC` | — |
-//! | [`parisc64`] | 7.3.4 | 387 | 138 | — | `AUDIT_ARCH_PARISC64` | `hppa64` |
-//! | [`parisc`] | 7.3.4 | 408 | 138 | — | `AUDIT_ARCH_PARISC` | `hppa` |
-//! | [`alpha`] | 7.3.4 | 505 | 136 | — | `AUDIT_ARCH_ALPHA` | — |
-//! | [`arc`] | 7.3.4 | 352 | 136 | — | `AUDIT_ARCH_ARCOMPACTBE`, `AUDIT_ARCH_ARCV2BE`, `AUDIT_ARCH_ARCOMPACT`, `AUDIT_ARCH_ARCV2` | — |
-//! | [`csky`] | 7.3.4 | 348 | 136 | `target_arch = "csky"` | `AUDIT_ARCH_CSKY` | — |
-//! | [`hexagon`] | 7.3.4 | 347 | 136 | `target_arch = "hexagon"` | `AUDIT_ARCH_HEXAGON` | — |
-//! | [`m68k`] | 7.3.4 | 444 | 136 | `target_arch = "m68k"` | `AUDIT_ARCH_M68K` | — |
-//! | [`microblaze`] | 7.3.4 | 465 | 136 | — | `AUDIT_ARCH_MICROBLAZE` | `microblazeel` |
-//! | [`nios2`] | 7.3.4 | 348 | 136 | — | `AUDIT_ARCH_NIOS2` | — |
-//! | [`openrisc`] | 7.3.4 | 348 | 136 | — | `AUDIT_ARCH_OPENRISC` | `or1k` |
-//! | [`sh`] | 7.3.4 | 437 | 136 | — | `AUDIT_ARCH_SH`, `AUDIT_ARCH_SHEL` | `sh4`, `sh3` |
-//! | [`xtensa`] | 7.3.4 | 418 | 136 | `target_arch = "xtensa"` | `AUDIT_ARCH_XTENSA` | — |
+//! | [`x86_64`] | 7.3.4 | 386 | 155 | `all(target_arch = "x86_64", target_pointer_width = "64")` | `AUDIT_ARCH_X86_64` | `amd64` |
+//! | [`x86`] | 7.3.4 | 462 | 155 | `target_arch = "x86"` | `AUDIT_ARCH_I386` | `i386`, `i486`, `i586`, `i686`, `386`, `ia32` |
+//! | [`x32`] | 7.3.4 | 375 | 155 | `all(target_arch = "x86_64", target_pointer_width = "32")` | `AUDIT_ARCH_X86_64` | — |
+//! | [`aarch64`] | 7.3.4 | 328 | 155 | `target_arch = "aarch64"` | `AUDIT_ARCH_AARCH64` | `arm64`, `aarch64_be`, `arm64be` |
+//! | [`arm`] | 7.3.4 | 432 | 155 | `target_arch = "arm"` | `AUDIT_ARCH_ARMEB`, `AUDIT_ARCH_ARM` | `armel`, `armhf`, `armeb`, `armv4t`, `armv5te`, `armv6`, `armv7`, `armv7a`, `armv7l`, `thumb`, `thumbeb`, `thumbv7neon` |
+//! | [`arm_oabi`] | 7.3.4 | 444 | 155 | — | `AUDIT_ARCH_ARMEB`, `AUDIT_ARCH_ARM` | `oabi` |
+//! | [`riscv64`] | 7.3.4 | 329 | 155 | `target_arch = "riscv64"` | `AUDIT_ARCH_RISCV64` | `riscv64gc` |
+//! | [`riscv32`] | 7.3.4 | 319 | 155 | `target_arch = "riscv32"` | `AUDIT_ARCH_RISCV32` | `riscv32gc` |
+//! | [`loongarch64`] | 7.3.4 | 325 | 155 | `target_arch = "loongarch64"` | `AUDIT_ARCH_LOONGARCH64` | `loong64` |
+//! | [`loongarch32`] | 7.3.4 | 317 | 155 | `target_arch = "loongarch32"` | `AUDIT_ARCH_LOONGARCH32` | — |
+//! | [`powerpc64`] | 7.3.4 | 425 | 155 | `target_arch = "powerpc64"` | `AUDIT_ARCH_PPC64`, `AUDIT_ARCH_PPC64LE` | `ppc64`, `ppc64le`, `ppc64el`, `powerpc64le` |
+//! | [`powerpc`] | 7.3.4 | 453 | 155 | `target_arch = "powerpc"` | `AUDIT_ARCH_PPC` | `ppc` |
+//! | [`s390x`] | 7.3.4 | 391 | 155 | `target_arch = "s390x"` | `AUDIT_ARCH_S390X` | — |
+//! | [`s390`] | 6.12.117 | 433 | 152 | — | `AUDIT_ARCH_S390` | — |
+//! | [`mips_o32`] | 7.3.4 | 446 | 157 | `any(target_arch = "mips", target_arch = "mips32r6")` | `AUDIT_ARCH_MIPS`, `AUDIT_ARCH_MIPSEL` | `mips`, `mipsel`, `mipsle`, `mips32r6`, `mips32r6el`, `mipsr6`, `mipsr6el`, `mipsisa32r6`, `mipsisa32r6el` |
+//! | [`mips_n32`] | 7.3.4 | 400 | 157 | `all(any(target_arch = "mips64", target_arch = "mips64r6"), target_pointer_width = "32")` | `AUDIT_ARCH_MIPS64N32`, `AUDIT_ARCH_MIPSEL64N32` | `mipsn32`, `mipsn32el`, `mips64n32`, `mipsel64n32` |
+//! | [`mips_n64`] | 7.3.4 | 376 | 157 | `all(any(target_arch = "mips64", target_arch = "mips64r6"), target_pointer_width = "64")` | `AUDIT_ARCH_MIPS64`, `AUDIT_ARCH_MIPSEL64` | `mips64`, `mips64el`, `mips64le`, `mipsel64`, `mips64r6`, `mips64r6el`, `mipsisa64r6`, `mipsisa64r6el` |
+//! | [`sparc64`] | 7.3.4 | 405 | 157 | `target_arch = "sparc64"` | `AUDIT_ARCH_SPARC64` | `sparcv9` |
+//! | [`sparc`] | 7.3.4 | 442 | 157 | `target_arch = "sparc"` | `AUDIT_ARCH_SPARC` | — |
+//! | [`parisc64`] | 7.3.4 | 387 | 157 | — | `AUDIT_ARCH_PARISC64` | `hppa64` |
+//! | [`parisc`] | 7.3.4 | 408 | 157 | — | `AUDIT_ARCH_PARISC` | `hppa` |
+//! | [`alpha`] | 7.3.4 | 505 | 155 | — | `AUDIT_ARCH_ALPHA` | — |
+//! | [`arc`] | 7.3.4 | 352 | 155 | — | `AUDIT_ARCH_ARCOMPACTBE`, `AUDIT_ARCH_ARCV2BE`, `AUDIT_ARCH_ARCOMPACT`, `AUDIT_ARCH_ARCV2` | — |
+//! | [`csky`] | 7.3.4 | 348 | 155 | `target_arch = "csky"` | `AUDIT_ARCH_CSKY` | — |
+//! | [`hexagon`] | 7.3.4 | 347 | 155 | `target_arch = "hexagon"` | `AUDIT_ARCH_HEXAGON` | — |
+//! | [`m68k`] | 7.3.4 | 444 | 155 | `target_arch = "m68k"` | `AUDIT_ARCH_M68K` | — |
+//! | [`microblaze`] | 7.3.4 | 465 | 155 | — | `AUDIT_ARCH_MICROBLAZE` | `microblazeel` |
+//! | [`nios2`] | 7.3.4 | 348 | 155 | — | `AUDIT_ARCH_NIOS2` | — |
+//! | [`openrisc`] | 7.3.4 | 348 | 155 | — | `AUDIT_ARCH_OPENRISC` | `or1k` |
+//! | [`sh`] | 7.3.4 | 437 | 155 | — | `AUDIT_ARCH_SH`, `AUDIT_ARCH_SHEL` | `sh4`, `sh3` |
+//! | [`xtensa`] | 7.3.4 | 418 | 155 | `target_arch = "xtensa"` | `AUDIT_ARCH_XTENSA` | — |
 use crate::table::Abi;
 #[rustfmt::skip]
 mod shared;
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        any(
+            all(target_arch = "x86_64", target_pointer_width = "64"),
+            target_arch = "x86",
+            all(target_arch = "x86_64", target_pointer_width = "32"),
+            target_arch = "aarch64",
+            target_arch = "arm",
+            target_arch = "riscv64",
+            target_arch = "riscv32",
+            target_arch = "loongarch64",
+            target_arch = "loongarch32",
+            target_arch = "s390x",
+            target_arch = "csky",
+            target_arch = "hexagon",
+            target_arch = "m68k",
+            target_arch = "xtensa"
+        )
+    )
+)]
+#[rustfmt::skip]
+#[path = "native_errno_0.rs"]
+mod native_errno;
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        any(target_arch = "powerpc64", target_arch = "powerpc")
+    )
+)]
+#[rustfmt::skip]
+#[path = "native_errno_1.rs"]
+mod native_errno;
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        any(
+            any(target_arch = "mips", target_arch = "mips32r6"),
+            all(
+                any(target_arch = "mips64", target_arch = "mips64r6"),
+                target_pointer_width = "32"
+            ),
+            all(
+                any(target_arch = "mips64", target_arch = "mips64r6"),
+                target_pointer_width = "64"
+            )
+        )
+    )
+)]
+#[rustfmt::skip]
+#[path = "native_errno_3.rs"]
+mod native_errno;
+#[cfg(
+    all(
+        any(target_os = "linux", target_os = "android"),
+        any(target_arch = "sparc64", target_arch = "sparc")
+    )
+)]
+#[rustfmt::skip]
+#[path = "native_errno_4.rs"]
+mod native_errno;
 #[rustfmt::skip]
 pub mod x86_64;
 #[rustfmt::skip]

@@ -24,9 +24,12 @@
 //!   for signed types). The backend puts them, unchanged, into the kernel's argument
 //!   registers, in order; it never splits, swaps or pads them (ABIs that pass 64-bit
 //!   values in register pairs leave that to the caller, as C's `syscall()` does).
-//! - `syscallN_raw` returns the value the backend gets back, untouched: for an asm backend
-//!   the kernel's return register; for the libc backend `libc::syscall`'s return value
-//!   (`-1` on error, with the code in the C `errno`).
+//! - `syscallN_raw` returns the raw result in the kernel's convention, the same on every
+//!   backend and ABI: `-errno` (as `usize`, `-4095..=-1`) on failure, the result otherwise
+//!   ([`Errno::from_ret`] decodes it). The `-errno` asm backends return the kernel's return
+//!   register untouched ([`return_register`]); the flag ABIs fold the flag in
+//!   ([`flagged_return_register`]); the libc backend turns `-1` plus the C `errno` into
+//!   `-errno`.
 //! - `syscallN` returns `Ok(value)` on success and `Err(errno)` on failure, with the
 //!   positive error code of the native ABI. It may decode the raw value (x86_64:
 //!   [`decode_negated`]) or build the result directly from the asm outputs, which the
@@ -69,24 +72,13 @@
 
 use crate::Errno;
 
-/// The largest error code the kernel returns in its return register: `MAX_ERRNO` of the
-/// kernel's `include/linux/err.h` (`IS_ERR_VALUE`). It is not part of the UAPI headers, so
-/// the generator does not provide it, and the `libc` crate does not define it either; it is
-/// the kernel's error window, the same on every ABI that returns `-errno`.
-const MAX_ERRNO: usize = 4095;
-
 /// Decodes the return register of an ABI that reports failure as `-errno`: values in
 /// `-4095..=-1` are errors, every other value is a success (including large "negative"
 /// addresses returned by `mmap`).
 #[inline(always)]
 #[allow(dead_code)] // Unused when the libc backend is selected.
 pub(crate) fn decode_negated(raw: usize) -> Result<usize, Errno> {
-    if raw >= MAX_ERRNO.wrapping_neg() {
-        // `raw` is in `-4095..=-1`: its negation fits an `i32` without loss.
-        Err(Errno::from_raw(raw.wrapping_neg() as i32))
-    } else {
-        Ok(raw)
-    }
+    Errno::from_ret(raw)
 }
 
 /// The return register of an ABI that reports failure in it: `syscallN_raw` of the
@@ -97,11 +89,20 @@ pub(crate) fn return_register(raw: usize) -> usize {
     raw
 }
 
-/// The return register of an ABI that reports failure in a separate flag, without the flag.
+/// The raw result of an ABI that reports failure in a separate flag, in the kernel's
+/// `-errno` convention that `syscallN_raw` promises everywhere: on failure the register holds
+/// the positive errno, which is negated; on success the register is returned as it is. This
+/// is what the C libraries' internal syscall macros do on these ABIs. A successful result in
+/// `-4095..=-1` (which no syscall of these ABIs returns in practice) would read as an error
+/// here; `syscallN` decodes the flag itself and has no such case.
 #[inline(always)]
 #[allow(dead_code)] // Unused unless a flag-reporting asm backend is selected.
-pub(crate) fn flagged_return_register((value, _failed): (usize, bool)) -> usize {
-    value
+pub(crate) fn flagged_return_register((value, failed): (usize, bool)) -> usize {
+    if failed {
+        value.wrapping_neg()
+    } else {
+        value
+    }
 }
 
 /// Decodes the outputs of an ABI that reports failure in a separate flag (mips `a3`,
@@ -112,7 +113,7 @@ pub(crate) fn flagged_return_register((value, _failed): (usize, bool)) -> usize 
 pub(crate) fn decode_flagged((value, failed): (usize, bool)) -> Result<usize, Errno> {
     if failed {
         // The kernel's error codes are below 4096: the cast keeps them whole.
-        Err(Errno::from_raw(value as i32))
+        Err(Errno::from_kernel(value as i32))
     } else {
         Ok(value)
     }

@@ -30,14 +30,14 @@ fn low_half(rax: u64) -> usize {
 fn decode_rax(rax: u64) -> Result<usize, Errno> {
     if rax >= MAX_ERRNO.wrapping_neg() {
         // `rax` is in `-4095..=-1`: its negation fits an `i32` without loss.
-        Err(Errno::from_raw(rax.wrapping_neg() as i32))
+        Err(Errno::from_kernel(rax.wrapping_neg() as i32))
     } else {
         Ok(rax as usize)
     }
 }
 
 /// `MAX_ERRNO` of the kernel, as wide as `rax`.
-const MAX_ERRNO: u64 = super::MAX_ERRNO as u64;
+const MAX_ERRNO: u64 = crate::errno::MAX_ERRNO as u64;
 
 entry_points!(raw = low_half, decode = decode_rax);
 
