@@ -485,10 +485,17 @@ fn test(args: &TestArgs) -> Result<ExitCode> {
             "warnings",
         ],
     )?;
+    // sysno and xtask turn on syscalls-sys's `signatures` and `history` features, and a
+    // workspace build unifies them: the default build is tested on its own too.
     step(
-        "tests (asm backend; includes gen --check)",
+        "tests (asm backend, all features the workspace uses; includes gen --check)",
         &cargo,
         &["test", "--workspace"],
+    )?;
+    step(
+        "tests (syscalls-sys alone, default features)",
+        &cargo,
+        &["test", "-p", "syscalls-sys"],
     )?;
     step(
         "the syscall table page in headless Chromium",
