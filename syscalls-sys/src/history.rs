@@ -274,6 +274,24 @@ impl Abi {
         }
     }
 
+    /// The oldest sampled Linux version that has this ABI (5.10 for most ABIs; 6.1 for
+    /// loongarch64, which Linux 5.19 added): the `by` of its oldest at-or-before or interval
+    /// answers.
+    ///
+    /// ```
+    /// use syscalls_sys::abi;
+    /// let first = abi::loongarch64::ABI.history_from().unwrap();
+    /// assert_eq!((first.major(), first.minor()), (6, 1));
+    /// ```
+    pub fn history_from(&self) -> Option<LinuxVersion> {
+        self.syscalls()
+            .filter_map(|(name, _)| match self.introduced(name)? {
+                Since::AtOrBefore { by, .. } | Since::Range { by, .. } => Some(by),
+                Since::Exact(_) => None,
+            })
+            .min()
+    }
+
     /// The newest sampled Linux version that has this ABI.
     #[inline]
     pub const fn history_until(&self) -> Option<LinuxVersion> {

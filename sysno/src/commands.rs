@@ -1,7 +1,7 @@
 //! The commands: each one resolves its queries against the tables and renders text or JSON.
 
 use crate::signature::{self, Signature};
-use crate::since::{history_from, interval_json, removed_text, since_json, since_text};
+use crate::since::{interval_json, removed_text, since_json, since_text};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 use std::fmt::{self, Write as _};
@@ -551,7 +551,7 @@ pub fn abis(abis: &[&'static Abi], json: bool) -> Result<String> {
                     "errnos": abi.errnos().count(),
                     "native": Some(abi.name()) == native,
                     "history": json!({
-                        "from": history_from(abi).map(|v| v.to_string()),
+                        "from": abi.history_from().map(|v| v.to_string()),
                         "until": abi.history_until().map(|v| v.to_string()),
                         "ends": interval_json(abi.ends()),
                     }),
@@ -624,7 +624,7 @@ pub fn abis(abis: &[&'static Abi], json: bool) -> Result<String> {
 
 /// The sampled versions an ABI's history covers: `5.10..7.3`, `5.10..6.12, gone by 6.19`.
 fn history_text(abi: &Abi) -> String {
-    let mut text = match (history_from(abi), abi.history_until()) {
+    let mut text = match (abi.history_from(), abi.history_until()) {
         (Some(from), Some(until)) => format!("{from}..{until}"),
         (None, Some(until)) => format!("..{until}"),
         _ => "-".to_string(),

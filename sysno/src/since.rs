@@ -2,7 +2,7 @@
 //! and as JSON in the shape of `cargo xtask export --json`.
 
 use serde_json::{json, Map, Value};
-use syscalls_sys::{Abi, LinuxVersion, Since};
+use syscalls_sys::{LinuxVersion, Since};
 
 /// `{"exact": "5.6"}`, `{"after": "6.13", "by": "6.19"}` or `{"by": "5.10", "generic": "3.17"}`
 /// (`generic` only where the man pages name a version).
@@ -47,17 +47,6 @@ pub fn since_text(since: Option<Since>) -> String {
 /// `last seen in 6.12, gone by 6.19` for a syscall the ABI lost.
 pub fn removed_text((last, gone): (LinuxVersion, LinuxVersion)) -> String {
     format!("last seen in {last}, gone by {gone}")
-}
-
-/// The first sampled version that has `abi`: the oldest version its history answers with
-/// (5.10 for most ABIs; 6.1 for loongarch64, which Linux 5.19 added).
-pub fn history_from(abi: &Abi) -> Option<LinuxVersion> {
-    abi.syscalls()
-        .filter_map(|(name, _)| match abi.introduced(name)? {
-            Since::AtOrBefore { by, .. } | Since::Range { by, .. } => Some(by),
-            Since::Exact(_) => None,
-        })
-        .min()
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use codegen::fsutil::write_atomic;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use syscalls_sys::{history_samples, Abi, LinuxVersion, Since, ABIS};
+use syscalls_sys::{history_samples, Abi, ABIS};
 
 const TEMPLATE: &str = include_str!("../site/index.html");
 const STYLE: &str = include_str!("../site/style.css");
@@ -68,16 +68,7 @@ fn signature(abi: &Abi, name: &str) -> Option<Signature> {
 /// The sampled versions `abi`'s history covers, as the ABI tab shows them: `5.10–7.3`, and
 /// `, gone by 7.2` when the kernel dropped the ABI.
 fn history_span(abi: &Abi) -> String {
-    // The first sample with the ABI: the `by` of its oldest answers (at-or-before, or the
-    // interval of an ABI newer than the oldest sample).
-    let first: Option<LinuxVersion> = abi
-        .syscalls()
-        .filter_map(|(name, _)| match abi.introduced(name)? {
-            Since::Exact(_) => None,
-            Since::Range { by, .. } | Since::AtOrBefore { by, .. } => Some(by),
-        })
-        .min();
-    let mut text = match (first, abi.history_until()) {
+    let mut text = match (abi.history_from(), abi.history_until()) {
         (Some(first), Some(last)) => format!("{first}\u{2013}{last}"),
         (None, Some(last)) => format!("\u{2013}{last}"),
         _ => String::new(),
